@@ -1,0 +1,192 @@
+"""Train an autoencoder on MNIST and save its weights, record and reconstruction grid.
+
+Run (the shipped weights came from these commands; each record stores its own):
+    python -m ae_demo.train --model autoencoder --latent-dim 16 --data-root ../shared/datasets/mnist
+    python -m ae_demo.train --model denoising --data-root ../shared/datasets/mnist
+
+Writes ``<out>/<name>.safetensors``, ``<out>/<name>.json`` (architecture, command,
+data, epochs, seed, library versions, test metrics) and ``<out>/<name>_grid.png``
+(top rows: test digits, bottom rows: reconstructions). The denoising model trains
+on inputs corrupted by every noise kind at random levels, against clean targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torchvision
+from torch import nn
+from torchvision.utils import save_image
+
+from ae_demo import WEIGHTS_DIR, evaluate
+from ae_demo.data import DatasetNotFoundError, load_images
+from ae_demo.model import MODEL_KINDS, Architecture, count_parameters, save_weights
+from ae_demo.noise import NOISE_KINDS, add_noise
+
+MAX_TRAINING_LEVEL = 0.75  # denoising training draws each image's noise level from U(0, 0.75)
+GRID_DIGITS = 16
+
+
+def corrupt(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """Give every image a random noise kind and a level drawn from U(0, MAX_TRAINING_LEVEL)."""
+    noisy = torch.empty_like(images)
+    kinds = torch.randint(len(NOISE_KINDS), (len(images),), generator=generator)
+    levels = torch.rand(len(images), generator=generator) * MAX_TRAINING_LEVEL
+    for index, kind in enumerate(NOISE_KINDS):
+        chosen = kinds == index
+        if chosen.any():
+            noisy[chosen] = add_noise(images[chosen], kind, levels[chosen], generator)
+    return noisy
+
+
+def run_epoch(
+    model: nn.Module,
+    images: torch.Tensor,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LRScheduler,
+    batch_size: int,
+    denoising: bool,
+    generator: torch.Generator,
+) -> float:
+    """Train one pass over ``images`` in a random order; returns the mean MSE loss."""
+    model.train()
+    order = torch.randperm(len(images), generator=generator)
+    total = 0.0
+    for start in range(0, len(images), batch_size):
+        target = images[order[start : start + batch_size]]
+        inputs = corrupt(target, generator) if denoising else target
+
+        loss = nn.functional.mse_loss(model(inputs), target)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        scheduler.step()
+        total += loss.item() * len(target)
+    return total / len(images)
+
+
+def test_loss(model: nn.Module, images: torch.Tensor, denoising: bool) -> float:
+    """Test MSE: on clean inputs, or for a denoiser on seeded Gaussian noise at σ = 0.5."""
+    inputs = evaluate.noisy_copy(images, "gaussian", evaluate.EVALUATION_LEVEL) if denoising else images
+    with torch.inference_mode():
+        output = evaluate.reconstruct(model, inputs)
+    return nn.functional.mse_loss(output, images).item()
+
+
+def save_grid(model: nn.Module, images: torch.Tensor, denoising: bool, path: Path) -> None:
+    """Save test digits (or their noisy versions) above the model's reconstructions."""
+    digits = images[:GRID_DIGITS]
+    inputs = evaluate.noisy_copy(digits, "gaussian", evaluate.EVALUATION_LEVEL) if denoising else digits
+    rows = (
+        [digits, inputs, evaluate.reconstruct(model, inputs)]
+        if denoising
+        else [digits, evaluate.reconstruct(model, digits)]
+    )
+    save_image(torch.cat(rows), path, nrow=GRID_DIGITS, padding=2, pad_value=0.5)
+
+
+def measure_test_metrics(model: nn.Module, architecture: Architecture, images: torch.Tensor) -> dict:
+    """Measure what the record stores: reconstruction and denoising scores, and for a vector
+    autoencoder the reference statistics the app compares against."""
+    results = {"reconstruction": evaluate.reconstruction_metrics(model, images)}
+    results["denoising"] = evaluate.denoising_table(model, images)
+    if architecture.kind == "autoencoder":
+        results["reference"] = evaluate.reference_statistics(model, images)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ae_demo.train", description=__doc__.splitlines()[0])
+    parser.add_argument("--model", choices=MODEL_KINDS, default="autoencoder", help="network kind")
+    parser.add_argument("--latent-dim", type=int, default=16, help="bottleneck size of the autoencoder")
+    parser.add_argument("--epochs", type=int, default=20, help="passes over the 60,000 training images")
+    parser.add_argument("--batch-size", type=int, default=128, help="images per optimiser step")
+    parser.add_argument("--lr", type=float, default=3e-3, help="peak learning rate of the one-cycle schedule")
+    parser.add_argument("--seed", type=int, default=0, help="seed for initialisation, order and noise")
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    parser.add_argument("--data-root", type=Path, required=True, help="folder that contains MNIST/raw/")
+    parser.add_argument("--out", type=Path, default=WEIGHTS_DIR, help="folder for the weights and record")
+    args = parser.parse_args(argv)
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    generator = torch.Generator().manual_seed(args.seed)
+    architecture = Architecture(args.model, args.latent_dim if args.model == "autoencoder" else None)
+    denoising = args.model == "denoising"
+
+    try:
+        train_images, _ = load_images(args.data_root, train=True)
+        test_images, _ = load_images(args.data_root, train=False)
+    except DatasetNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+    model = architecture.build()
+    name = architecture.weights_name()
+    print(
+        f"training {name}: {count_parameters(model):,} parameters, {len(train_images):,} images, {args.epochs} epochs"
+    )
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    steps_per_epoch = -(-len(train_images) // args.batch_size)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, args.lr, total_steps=args.epochs * steps_per_epoch)
+
+    history = []
+    started = time.perf_counter()
+    for epoch in range(1, args.epochs + 1):
+        epoch_start = time.perf_counter()
+        train_loss = run_epoch(model, train_images, optimizer, scheduler, args.batch_size, denoising, generator)
+        loss = test_loss(model, test_images, denoising)
+        seconds = time.perf_counter() - epoch_start
+        history.append({"epoch": epoch, "train_loss": train_loss, "test_loss": loss, "seconds": round(seconds, 1)})
+        print(
+            f"epoch {epoch:3d}/{args.epochs}  train_loss {train_loss:.5f}  test_loss {loss:.5f}  {seconds:.1f} s",
+            flush=True,
+        )
+    training_seconds = time.perf_counter() - started
+
+    model.eval()
+    print("measuring test-set metrics")
+    results = measure_test_metrics(model, architecture, test_images)
+    command = "python -m ae_demo.train " + shlex.join(argv if argv is not None else sys.argv[1:])
+    record = {
+        "command": command,
+        "training_data": "MNIST training set, 60,000 images (Y. LeCun and C. Cortes, CC BY-SA 3.0)",
+        "test_data": "MNIST test set, 10,000 images",
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "learning_rate": args.lr,
+        "seed": args.seed,
+        "loss": "mean squared error per pixel",
+        "denoising_training": f"each input gets one of {list(NOISE_KINDS)} at a level from U(0, {MAX_TRAINING_LEVEL})"
+        if denoising
+        else None,
+        "parameters": count_parameters(model),
+        "bottleneck_size": architecture.bottleneck_size(),
+        "training_seconds": round(training_seconds, 1),
+        "versions": {
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "torchvision": torchvision.__version__,
+        },
+        "history": history,
+        "test_metrics": results,
+    }
+    stem = args.out / name
+    save_weights(model, architecture, stem, record)
+    save_grid(model, test_images, denoising, args.out / f"{name}_grid.png")
+    mse_value = results["reconstruction"]["mse"]
+    psnr_value = results["denoising"]["gaussian_0.5"]["psnr"]
+    print(f"reconstruction MSE {mse_value:.5f}, Gaussian 0.5 PSNR {psnr_value:.2f} dB")
+    print(f"saved {stem}.safetensors, {stem}.json and {name}_grid.png in {training_seconds:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
