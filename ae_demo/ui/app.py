@@ -1,0 +1,302 @@
+"""Assemble the Gradio Blocks: a shared input panel above four tabs of views."""
+
+from __future__ import annotations
+
+import gradio as gr
+import numpy as np
+
+from ae_demo import render
+from ae_demo.lab import DEFAULT_THRESHOLD_PERCENTILE, Lab
+from ae_demo.noise import NOISE_KINDS
+from ae_demo.samples import SAMPLES_DIR, load_manifest
+from ae_demo.ui.handlers import ERROR_MODES, Handlers
+from ae_demo.ui.translations import EN, ZH
+
+TITLE = "Autoencoder lab · 自编码器实验室"  # the browser tab shows this raw, so it is bilingual
+DISPLAY_HEIGHT = 240  # px for each 28×28 digit shown
+DEFAULT_NOISE_LEVEL = 0.3
+MAX_UPLOAD_SIZE = "10mb"
+SKETCH_CANVAS = (280, 280)
+SKETCH_BRUSH_SIZE = 22
+UPLOAD_TYPES = [".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"]
+# The sketchpad ignores strokes until its Brush tool is chosen; choose it when the Draw tab opens.
+SELECT_BRUSH_JS = "() => setTimeout(() => document.querySelector('#sketch button[aria-label=\"Brush\"]')?.click(), 300)"
+CSS = """
+.pixelated img { image-rendering: pixelated; }
+.ae-colorbar { max-width: 320px; margin: 4px auto; font-size: 0.85em; }
+.ae-colorbar-bar { height: 16px; border-radius: 3px; border: 1px solid var(--border-color-primary); }
+.ae-colorbar-ticks { display: flex; justify-content: space-between; }
+.ae-colorbar-symbol { text-align: center; font-style: italic; }
+"""
+
+i18n = gr.I18n(en=EN, zh=ZH, **{"zh-CN": ZH})
+
+
+def _digit_image(key: str, elem_id: str, value: np.ndarray | None = None) -> gr.Image:
+    """An output image for a 28×28 digit shown large; PNG keeps its pixels exact."""
+    return gr.Image(
+        value,
+        label=i18n(key),
+        format="png",
+        interactive=False,
+        height=DISPLAY_HEIGHT,
+        elem_id=elem_id,
+        elem_classes="pixelated",
+        buttons=["download", "fullscreen"],
+    )
+
+
+def select_index(offset: int):
+    """A gallery select handler returning the clicked item's index plus ``offset``."""
+
+    def selected(evt: gr.SelectData) -> int:
+        return offset + evt.index
+
+    return selected
+
+
+def build_demo(lab: Lab | None = None) -> gr.Blocks:
+    """Build the interface around ``lab`` (by default the shipped models)."""
+    lab = lab or Lab.load()
+    samples = load_manifest()
+    handlers = Handlers(lab, samples)
+    mnist_items = [(str(sample.path()), sample.caption) for sample in samples if sample.group == "mnist"]
+    unusual_items = [(str(sample.path()), sample.caption) for sample in samples if sample.group == "unusual"]
+    first_digit = handlers.sample_digits[0]
+
+    with gr.Blocks(title=TITLE, delete_cache=(3600, 3600)) as demo:
+        digit_state = gr.State(first_digit)
+        sample_index = gr.Number(visible=False, precision=0)
+
+        gr.Markdown(i18n("title"))
+        gr.Markdown(i18n("intro"))
+
+        # Input panel, shared by every view
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                gr.Markdown(i18n("input_heading"))
+                with gr.Tabs():
+                    with gr.Tab(i18n("tab_samples"), id="samples"):
+                        mnist_gallery = gr.Gallery(
+                            mnist_items,
+                            label=i18n("samples_label"),
+                            columns=8,
+                            height="auto",
+                            allow_preview=False,
+                            object_fit="contain",
+                            elem_id="mnist-gallery",
+                            elem_classes="pixelated",
+                            interactive=False,
+                        )
+                    with gr.Tab(i18n("tab_unusual"), id="unusual"):
+                        unusual_gallery = gr.Gallery(
+                            unusual_items,
+                            label=i18n("unusual_label"),
+                            columns=8,
+                            height="auto",
+                            allow_preview=False,
+                            object_fit="contain",
+                            elem_id="unusual-gallery",
+                            elem_classes="pixelated",
+                            interactive=False,
+                        )
+                    with gr.Tab(i18n("tab_draw"), id="draw") as draw_tab:
+                        sketchpad = gr.Sketchpad(
+                            label=i18n("sketch_label"),
+                            type="numpy",
+                            image_mode="RGB",
+                            canvas_size=SKETCH_CANVAS,
+                            fixed_canvas=True,
+                            layers=False,
+                            brush=gr.Brush(default_size=SKETCH_BRUSH_SIZE, colors=["#000000"], color_mode="fixed"),
+                            elem_id="sketch",
+                        )
+                        use_drawing_button = gr.Button(i18n("use_drawing_button"), variant="primary")
+                    with gr.Tab(i18n("tab_upload"), id="upload"):
+                        upload_file = gr.File(
+                            label=i18n("upload_label"), file_types=UPLOAD_TYPES, type="filepath", elem_id="upload"
+                        )
+            with gr.Column(scale=1, min_width=240):
+                model_input_image = _digit_image("model_input_label", "model-input", render.display_digit(first_digit))
+                gr.Markdown(i18n("preprocess_note"))
+
+        # Views
+        with gr.Tabs():
+            with gr.Tab(i18n("tab_noise"), id="noise"):
+                with gr.Row():
+                    noise_kind_radio = gr.Radio(
+                        [(i18n(f"noise_{kind}"), kind) for kind in NOISE_KINDS],
+                        value=NOISE_KINDS[0],
+                        label=i18n("noise_kind_label"),
+                        elem_id="noise-kind",
+                    )
+                    noise_slider = gr.Slider(
+                        0.0,
+                        1.0,
+                        value=DEFAULT_NOISE_LEVEL,
+                        step=0.01,
+                        label=i18n("noise_level_label"),
+                        info=i18n("noise_level_info"),
+                        elem_id="noise-level",
+                    )
+                    seed_number = gr.Number(
+                        0, precision=0, minimum=0, label=i18n("seed_label"), info=i18n("seed_info"), elem_id="seed"
+                    )
+                with gr.Row():
+                    clean_image = _digit_image("clean_label", "clean")
+                    noisy_image = _digit_image("noisy_label", "noisy")
+                    autoencoder_image = _digit_image("autoencoder_output_label", "autoencoder-output")
+                    denoiser_image = _digit_image("denoiser_output_label", "denoiser-output")
+                scores_markdown = gr.Markdown(label=i18n("scores_label"), elem_id="scores")
+                gr.Markdown(i18n("noise_explainer"))
+
+            with gr.Tab(i18n("tab_heatmap"), id="heatmap"):
+                with gr.Row():
+                    error_mode_radio = gr.Radio(
+                        [(i18n(f"mode_{mode}"), mode) for mode in ERROR_MODES],
+                        value=ERROR_MODES[0],
+                        label=i18n("error_mode_label"),
+                        elem_id="error-mode",
+                    )
+                    overlay_checkbox = gr.Checkbox(False, label=i18n("overlay_label"), elem_id="overlay")
+                    threshold_slider = gr.Slider(
+                        50.0,
+                        99.9,
+                        value=DEFAULT_THRESHOLD_PERCENTILE,
+                        step=0.1,
+                        label=i18n("threshold_label"),
+                        info=i18n("threshold_info"),
+                        elem_id="threshold",
+                    )
+                with gr.Row():
+                    heatmap_input_image = _digit_image("input_label", "heatmap-input")
+                    reconstruction_image = _digit_image("reconstruction_label", "reconstruction")
+                    with gr.Column():
+                        heatmap_image = _digit_image("heatmap_label", "heatmap")
+                        colorbar = gr.HTML(label=i18n("colorbar_label"), elem_id="colorbar")
+                with gr.Row():
+                    distribution_image = gr.Image(
+                        label=i18n("distribution_label"), format="png", interactive=False, elem_id="distribution"
+                    )
+                    verdict_markdown = gr.Markdown(elem_id="verdict")
+                gr.Markdown(i18n("heatmap_explainer"))
+
+            with gr.Tab(i18n("tab_latent"), id="latent"):
+                with gr.Row():
+                    with gr.Column(scale=2):
+                        gr.Markdown(i18n("latent_sliders_label"))
+                        latent_sliders = []
+                        with gr.Row():
+                            for column in range(2):
+                                with gr.Column(min_width=200):
+                                    for index in range(column, lab.latent_dim, 2):
+                                        latent_sliders.append(
+                                            gr.Slider(
+                                                float(lab.latent_low[index]),
+                                                float(lab.latent_high[index]),
+                                                value=round(float(lab.latent_mean[index]), 2),
+                                                step=0.01,
+                                                label=f"z{index + 1}",
+                                                elem_id=f"z{index + 1}",
+                                            )
+                                        )
+                        latent_sliders.sort(key=lambda slider: int(slider.elem_id[1:]))
+                    with gr.Column(scale=1, min_width=240):
+                        decoded_image = _digit_image("decoded_label", "decoded")
+                        latent_digit_image = _digit_image("latent_digit_label", "latent-digit")
+                        with gr.Row():
+                            reset_button = gr.Button(i18n("reset_button"), elem_id="reset-latent")
+                            random_button = gr.Button(i18n("random_button"), elem_id="random-latent")
+                        latent_note = gr.Markdown(elem_id="latent-note")
+                gr.Markdown(i18n("latent_explainer"))
+
+            with gr.Tab(i18n("tab_ideas"), id="ideas"):
+                gr.Markdown(i18n("ideas_body"), latex_delimiters=[])
+
+        # Events
+        noise_inputs = [digit_state, noise_kind_radio, noise_slider, seed_number]
+        noise_outputs = [clean_image, noisy_image, autoencoder_image, denoiser_image, scores_markdown]
+        heatmap_inputs = [digit_state, error_mode_radio, overlay_checkbox, threshold_slider]
+        heatmap_outputs = [
+            heatmap_input_image,
+            reconstruction_image,
+            heatmap_image,
+            colorbar,
+            distribution_image,
+            verdict_markdown,
+        ]
+        latent_outputs = [*latent_sliders, decoded_image, latent_digit_image, latent_note]
+        all_inputs = [*noise_inputs, error_mode_radio, overlay_checkbox, threshold_slider]
+        all_outputs = [*noise_outputs, *heatmap_outputs, *latent_outputs]
+        new_digit = [digit_state, model_input_image]
+
+        def refresh_after(event: gr.events.Dependency) -> None:
+            event.success(handlers.show_all, all_inputs, all_outputs, api_visibility="private")
+
+        mnist_count = len(mnist_items)
+        # A gallery click stores the sample's index; its change loads the digit. The
+        # index input also gives API clients a "sample" endpoint.
+        mnist_gallery.select(select_index(0), None, sample_index, queue=False, api_visibility="private")
+        unusual_gallery.select(select_index(mnist_count), None, sample_index, queue=False, api_visibility="private")
+        refresh_after(sample_index.change(handlers.load_sample, sample_index, new_digit, api_name="sample"))
+
+        refresh_after(use_drawing_button.click(handlers.load_sketch, sketchpad, new_digit, api_name="sketch"))
+        refresh_after(
+            sketchpad.change(
+                handlers.follow_sketch, sketchpad, new_digit, trigger_mode="always_last", api_visibility="private"
+            )
+        )
+        draw_tab.select(None, None, None, js=SELECT_BRUSH_JS)
+        refresh_after(upload_file.upload(handlers.load_upload, upload_file, new_digit, api_name="upload"))
+
+        noise_slider.input(
+            handlers.show_noise,
+            noise_inputs,
+            noise_outputs,
+            trigger_mode="always_last",
+            show_progress="hidden",
+            api_name="noise",
+        )
+        gr.on(
+            [noise_kind_radio.change, seed_number.change, noise_slider.release],
+            handlers.show_noise,
+            noise_inputs,
+            noise_outputs,
+            show_progress="hidden",
+            api_visibility="private",
+        )
+        gr.on(
+            [error_mode_radio.change, overlay_checkbox.change, threshold_slider.release],
+            handlers.show_heatmap,
+            heatmap_inputs,
+            heatmap_outputs,
+            show_progress="hidden",
+            api_name="heatmap",
+        )
+        gr.on(
+            [slider.input for slider in latent_sliders],
+            handlers.decode_latent,
+            latent_sliders,
+            decoded_image,
+            trigger_mode="always_last",
+            show_progress="hidden",
+            api_name="decode",
+        )
+        reset_button.click(handlers.reset_latent, digit_state, latent_outputs, api_name="reset_latent")
+        random_button.click(handlers.random_latent, None, [*latent_sliders, decoded_image], api_name="random_latent")
+        demo.load(handlers.show_all, all_inputs, all_outputs, api_name="show_all")
+
+    demo.queue(default_concurrency_limit=4, max_size=200)
+    return demo
+
+
+def launch_options() -> dict:
+    """Keyword arguments for ``demo.launch`` shared by app.py and the tests."""
+    return {
+        "i18n": i18n,
+        "css": CSS,
+        "max_file_size": MAX_UPLOAD_SIZE,
+        "enable_monitoring": False,
+        "run_history": False,
+        "allowed_paths": [str(SAMPLES_DIR)],
+    }

@@ -1,0 +1,188 @@
+"""Event handlers: validate the request, call ``Lab``, format the results for the components.
+
+Handlers raise ``gr.Error`` with a message in the user's language for bad input,
+so a failed event leaves every output as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import gradio as gr
+import numpy as np
+
+from ae_demo import render
+from ae_demo.lab import Lab, as_digit
+from ae_demo.noise import NOISE_KINDS
+from ae_demo.preprocess import InputError, image_file_to_digit, sketch_to_digit
+from ae_demo.samples import Sample
+from ae_demo.ui.translations import language_from_header, translate
+
+logger = logging.getLogger(__name__)
+
+ERROR_MODES = ("absolute", "signed")
+
+
+def request_language(request: gr.Request | None) -> str:
+    """The request's language, "en" or "zh", from its Accept-Language header."""
+    headers = getattr(request, "headers", None)
+    return language_from_header(headers.get("accept-language") if headers else None)
+
+
+def input_error(error: InputError, language: str) -> gr.Error:
+    return gr.Error(translate(f"error_{error.key}", language, **error.params))
+
+
+def colorbar_html(signed: bool) -> str:
+    """A horizontal colour scale with tick values, matching ``render.error_heatmap``."""
+    stops = render.colorbar_stops(signed)
+    gradient = ", ".join(f"{colour} {index * 100 / (len(stops) - 1):.0f}%" for index, (_, colour) in enumerate(stops))
+    ticks = [-1.0, -0.5, 0.0, 0.5, 1.0] if signed else [0.0, 0.25, 0.5, 0.75, 1.0]
+    tick_html = "".join(f"<span>{tick:g}</span>" for tick in ticks)
+    symbol = "x̂ − x" if signed else "|x − x̂|"
+    bar = f'<div class="ae-colorbar-bar" style="background: linear-gradient(to right, {gradient})"></div>'
+    return (
+        f'<div class="ae-colorbar">{bar}<div class="ae-colorbar-ticks">{tick_html}</div>'
+        f'<div class="ae-colorbar-symbol">{symbol}</div></div>'
+    )
+
+
+class Handlers:
+    """The functions the interface's events call, bound to one ``Lab`` and the shipped samples."""
+
+    def __init__(self, lab: Lab, samples: list[Sample]) -> None:
+        self.lab = lab
+        self.samples = samples
+        self.sample_digits = [sample.load() for sample in samples]
+
+    # Input: every source returns (digit, display image of what the model sees).
+
+    def load_sample(self, index: float | None, request: gr.Request) -> tuple[np.ndarray, np.ndarray]:
+        language = request_language(request)
+        if index is None or not float(index).is_integer() or not 0 <= int(index) < len(self.samples):
+            raise gr.Error(translate("error_no_sample", language))
+        digit = self.sample_digits[int(index)]
+        return digit, render.display_digit(digit)
+
+    def load_sketch(self, sketch: dict | None, request: gr.Request) -> tuple[np.ndarray, np.ndarray]:
+        language = request_language(request)
+        try:
+            digit = sketch_to_digit(sketch)
+        except InputError as error:
+            raise input_error(error, language) from error
+        return digit, render.display_digit(digit)
+
+    def follow_sketch(self, sketch: dict | None) -> tuple[np.ndarray, np.ndarray]:
+        """Like ``load_sketch`` while the user draws, but an empty or cleared canvas changes nothing."""
+        try:
+            digit = sketch_to_digit(sketch)
+        except InputError:
+            raise gr.Error(None, visible=False) from None  # stops the chain quietly
+        return digit, render.display_digit(digit)
+
+    def load_upload(self, path: str | None, request: gr.Request) -> tuple[np.ndarray, np.ndarray]:
+        language = request_language(request)
+        if not path:
+            raise gr.Error(translate("error_no_upload", language))
+        try:
+            digit = image_file_to_digit(path)
+        except InputError as error:
+            logger.info("rejected upload %s: %s", path, error)
+            raise input_error(error, language) from error
+        return digit, render.display_digit(digit)
+
+    # Views
+
+    def show_noise(
+        self, digit: np.ndarray, kind: str, level: float, seed: float | None, request: gr.Request
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, str]:
+        language = request_language(request)
+        kind = kind if kind in NOISE_KINDS else NOISE_KINDS[0]
+        level = float(np.clip(level or 0.0, 0.0, 1.0))
+        seed = int(seed or 0) % 2**32
+
+        comparison = self.lab.compare_noise(as_digit(digit), kind, level, seed)
+
+        names = {
+            "noisy": translate("noisy_label", language),
+            "autoencoder": translate("autoencoder_output_label", language),
+            "denoiser": translate("denoiser_output_label", language),
+        }
+        values = {}
+        for name, score in comparison.scores.items():
+            values[f"{name}_psnr"] = f"{score.psnr:.1f}"
+            values[f"{name}_ssim"] = f"{score.ssim:.3f}"
+        table = translate("score_table", language, **names, **values)
+        return (
+            render.display_digit(comparison.clean),
+            render.display_digit(comparison.noisy),
+            render.display_digit(comparison.autoencoder),
+            render.display_digit(comparison.denoiser),
+            table,
+        )
+
+    def show_heatmap(
+        self, digit: np.ndarray, mode: str, overlay: bool, threshold: float, request: gr.Request
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, str, np.ndarray, str]:
+        language = request_language(request)
+        signed = mode == "signed"
+        threshold = float(np.clip(threshold if threshold is not None else 99.0, 50.0, 99.9))
+        digit = as_digit(digit)
+
+        analysis = self.lab.analyse_error(digit, threshold)
+
+        heatmap = render.error_heatmap(analysis.error, signed, digit if overlay else None)
+        distribution = render.error_distribution_plot(self.lab.error_quantiles, analysis.mse, analysis.threshold_mse)
+        verdict = translate(
+            "verdict_unusual" if analysis.unusual else "verdict_normal",
+            language,
+            mse=f"{analysis.mse:.4f}",
+            percentile=f"{analysis.percentile:.1f}%",
+            threshold_percentile=f"{threshold:g}",
+            threshold=f"{analysis.threshold_mse:.4f}",
+        )
+        return (
+            render.display_digit(digit),
+            render.display_digit(analysis.reconstruction),
+            heatmap,
+            colorbar_html(signed),
+            distribution,
+            verdict,
+        )
+
+    def reset_latent(self, digit: np.ndarray, request: gr.Request) -> list:
+        """Set the sliders to the digit's encoding: returns the slider values, decoded image, digit and a note."""
+        language = request_language(request)
+        digit = as_digit(digit)
+        latent = self.lab.encode(digit)
+        clipped = self.lab.clip_latent(latent)
+        note = translate("latent_clipped", language) if not np.allclose(latent, clipped) else ""
+        decoded = render.display_digit(self.lab.decode(clipped))
+        return [*np.round(clipped, 3).tolist(), decoded, render.display_digit(digit), note]
+
+    def decode_latent(self, *values: float) -> np.ndarray:
+        latent = self.lab.clip_latent(np.asarray(values, np.float64))
+        return render.display_digit(self.lab.decode(latent))
+
+    def random_latent(self) -> list:
+        latent = self.lab.random_latent(secrets.randbits(32))
+        return [*np.round(latent, 3).tolist(), render.display_digit(self.lab.decode(latent))]
+
+    def show_all(
+        self,
+        digit: np.ndarray,
+        kind: str,
+        level: float,
+        seed: float | None,
+        mode: str,
+        overlay: bool,
+        threshold: float,
+        request: gr.Request,
+    ) -> list:
+        """Every view at once, after the digit changed."""
+        return [
+            *self.show_noise(digit, kind, level, seed, request),
+            *self.show_heatmap(digit, mode, overlay, threshold, request),
+            *self.reset_latent(digit, request),
+        ]
