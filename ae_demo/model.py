@@ -18,7 +18,7 @@ records the architecture, the training run and the test-set metrics.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
@@ -28,6 +28,7 @@ from torch import nn
 MODEL_KINDS = ("autoencoder", "denoising", "naive")
 FEATURE_CHANNELS = 64
 FEATURE_SIZE = 7  # 28 -> 14 -> 7 after two stride-2 convolutions
+DEFAULT_DENOISING_WIDTH = 32  # channels at 14×14; the 7×7 bottleneck has twice as many
 
 
 def _down(in_channels: int, out_channels: int) -> nn.Sequential:
@@ -99,20 +100,20 @@ class ConvAutoencoder(EncoderDecoder):
 
 
 class DenoisingAutoencoder(EncoderDecoder):
-    """Fully convolutional autoencoder with a spatial 64×7×7 bottleneck."""
+    """Fully convolutional autoencoder with a spatial (2·width)×7×7 bottleneck."""
 
-    def __init__(self) -> None:
+    def __init__(self, width: int = DEFAULT_DENOISING_WIDTH) -> None:
         super().__init__()
         self.encoder = nn.Sequential(
-            _down(1, 32),  # (B, 1, 28, 28) -> (B, 32, 14, 14)
-            _same(32, 32),
-            _down(32, FEATURE_CHANNELS),  # -> (B, 64, 7, 7)
-            _same(FEATURE_CHANNELS, FEATURE_CHANNELS),
+            _down(1, width),  # (B, 1, 28, 28) -> (B, width, 14, 14)
+            _same(width, width),
+            _down(width, 2 * width),  # -> (B, 2·width, 7, 7)
+            _same(2 * width, 2 * width),
         )
         self.decoder = nn.Sequential(
-            _up(FEATURE_CHANNELS, 32),  # -> (B, 32, 14, 14)
-            _same(32, 32),
-            nn.ConvTranspose2d(32, 1, 4, stride=2, padding=1),  # -> (B, 1, 28, 28)
+            _up(2 * width, width),  # -> (B, width, 14, 14)
+            _same(width, width),
+            nn.ConvTranspose2d(width, 1, 4, stride=2, padding=1),  # -> (B, 1, 28, 28)
             nn.Sigmoid(),
         )
 
@@ -142,6 +143,7 @@ class Architecture:
 
     kind: str
     latent_dim: int | None = None
+    width: int | None = None  # denoising only: channels at 14×14
 
     def build(self) -> nn.Module:
         if self.kind == "autoencoder":
@@ -149,7 +151,7 @@ class Architecture:
                 raise ValueError(f"autoencoder needs latent_dim >= 1, got {self.latent_dim!r}")
             return ConvAutoencoder(self.latent_dim)
         if self.kind == "denoising":
-            return DenoisingAutoencoder()
+            return DenoisingAutoencoder(self.width or DEFAULT_DENOISING_WIDTH)
         if self.kind == "naive":
             return NaiveAutoencoder()
         raise ValueError(f"unknown model kind {self.kind!r}; expected one of {MODEL_KINDS}")
@@ -165,7 +167,7 @@ class Architecture:
         if self.kind == "autoencoder":
             return int(self.latent_dim)
         if self.kind == "denoising":
-            return FEATURE_CHANNELS * FEATURE_SIZE * FEATURE_SIZE
+            return 2 * (self.width or DEFAULT_DENOISING_WIDTH) * FEATURE_SIZE * FEATURE_SIZE
         return 16 * FEATURE_SIZE * FEATURE_SIZE
 
 
@@ -178,7 +180,7 @@ def save_weights(model: nn.Module, architecture: Architecture, path_stem: Path, 
     path_stem.parent.mkdir(parents=True, exist_ok=True)
     state = {name: tensor.detach().cpu().contiguous() for name, tensor in model.state_dict().items()}
     save_file(state, f"{path_stem}.safetensors", metadata={"kind": architecture.kind})
-    record = {"architecture": {"kind": architecture.kind, "latent_dim": architecture.latent_dim}, **record}
+    record = {"architecture": asdict(architecture), **record}
     Path(f"{path_stem}.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
 
 

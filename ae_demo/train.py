@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ae_demo.train", description=__doc__.splitlines()[0])
     parser.add_argument("--model", choices=MODEL_KINDS, default="autoencoder", help="network kind")
     parser.add_argument("--latent-dim", type=int, default=16, help="bottleneck size of the autoencoder")
+    parser.add_argument("--width", type=int, default=32, help="denoising model: channels at 14×14")
     parser.add_argument("--epochs", type=int, default=20, help="passes over the 60,000 training images")
     parser.add_argument("--batch-size", type=int, default=128, help="images per optimiser step")
     parser.add_argument("--lr", type=float, default=3e-3, help="peak learning rate of the one-cycle schedule")
@@ -118,7 +119,11 @@ def main(argv: list[str] | None = None) -> int:
         torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
-    architecture = Architecture(args.model, args.latent_dim if args.model == "autoencoder" else None)
+    architecture = Architecture(
+        args.model,
+        latent_dim=args.latent_dim if args.model == "autoencoder" else None,
+        width=args.width if args.model == "denoising" else None,
+    )
     denoising = args.model == "denoising"
 
     try:
