@@ -14,6 +14,7 @@ from ae_demo.ui.translations import EN, ZH
 
 TITLE = "Autoencoder lab · 自编码器实验室"  # the browser tab shows this raw, so it is bilingual
 DISPLAY_HEIGHT = 240  # px for each 28×28 digit shown
+GALLERY_HEIGHT = 560  # px: room for five rows of eight MNIST thumbnails on a laptop screen
 DEFAULT_NOISE_LEVEL = 0.3
 MAX_UPLOAD_SIZE = "10mb"
 SKETCH_CANVAS = (280, 280)
@@ -81,12 +82,13 @@ def build_demo(lab: Lab | None = None) -> gr.Blocks:
                             mnist_items,
                             label=i18n("samples_label"),
                             columns=8,
-                            height="auto",
+                            height=GALLERY_HEIGHT,
                             allow_preview=False,
                             object_fit="contain",
                             elem_id="mnist-gallery",
                             elem_classes="pixelated",
                             interactive=False,
+                            buttons=[],
                         )
                     with gr.Tab(i18n("tab_unusual"), id="unusual"):
                         unusual_gallery = gr.Gallery(
@@ -99,6 +101,7 @@ def build_demo(lab: Lab | None = None) -> gr.Blocks:
                             elem_id="unusual-gallery",
                             elem_classes="pixelated",
                             interactive=False,
+                            buttons=[],
                         )
                     with gr.Tab(i18n("tab_draw"), id="draw") as draw_tab:
                         sketchpad = gr.Sketchpad(
@@ -231,7 +234,8 @@ def build_demo(lab: Lab | None = None) -> gr.Blocks:
         new_digit = [digit_state, model_input_image]
 
         def refresh_after(event: gr.events.Dependency) -> None:
-            event.success(handlers.show_all, all_inputs, all_outputs, api_visibility="private")
+            # Every view takes well under 0.1 s, so spinners would only flicker.
+            event.success(handlers.show_all, all_inputs, all_outputs, show_progress="hidden", api_visibility="private")
 
         mnist_count = len(mnist_items)
         # A gallery click stores the sample's index; its change loads the digit. The
@@ -284,7 +288,7 @@ def build_demo(lab: Lab | None = None) -> gr.Blocks:
         )
         reset_button.click(handlers.reset_latent, digit_state, latent_outputs, api_name="reset_latent")
         random_button.click(handlers.random_latent, None, [*latent_sliders, decoded_image], api_name="random_latent")
-        demo.load(handlers.show_all, all_inputs, all_outputs, api_name="show_all")
+        demo.load(handlers.show_all, all_inputs, all_outputs, show_progress="hidden", api_name="show_all")
 
     demo.queue(default_concurrency_limit=4, max_size=200)
     return demo
