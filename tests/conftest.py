@@ -1,0 +1,60 @@
+"""Shared fixtures: the shipped models, the shipped samples and a real app server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ae_demo.lab import Lab
+from ae_demo.samples import Sample, load_manifest
+
+MNIST_ROOT = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "mnist"
+
+
+@pytest.fixture(scope="session")
+def lab() -> Lab:
+    return Lab.load()
+
+
+@pytest.fixture(scope="session")
+def samples() -> list[Sample]:
+    return load_manifest()
+
+
+@pytest.fixture(scope="session")
+def mnist_samples(samples: list[Sample]) -> list[tuple[int, np.ndarray]]:
+    """(label, digit) for every shipped MNIST test digit."""
+    return [(int(sample.caption), sample.load()) for sample in samples if sample.group == "mnist"]
+
+
+@pytest.fixture(scope="session")
+def server_url(lab: Lab) -> Iterator[str]:
+    """URL of the real app, launched in this process on a free port of 127.0.0.1."""
+    from ae_demo.ui import build_demo, launch_options
+
+    demo = build_demo(lab)
+    _, url, _ = demo.launch(
+        server_name="127.0.0.1", server_port=None, prevent_thread_lock=True, quiet=True, **launch_options()
+    )
+    yield url.rstrip("/")
+    demo.close()
+
+
+def save_upscaled_digit(digit: np.ndarray, path: Path, scale: int = 8, invert: bool = True) -> Path:
+    """Save a digit as a larger photo-like PNG: dark ink on white when ``invert``."""
+    image = np.kron(digit, np.ones((scale, scale)))
+    if invert:
+        image = 1.0 - image
+    Image.fromarray(np.round(image * 255).astype(np.uint8)).save(path)
+    return path

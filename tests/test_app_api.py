@@ -1,0 +1,167 @@
+"""Every view through the real Gradio server on 127.0.0.1, driven by gradio_client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
+from PIL import Image
+
+from ae_demo.render import DISPLAY_SCALE
+from ae_demo.ui.translations import EN, ZH
+from tests.conftest import save_upscaled_digit
+from tests.test_preprocess import bad_file_cases
+
+ERROR_KEYS = {"not_an_image", "image_too_large", "image_too_small", "no_ink", "empty_sketch", "no_upload"}
+
+
+def read_digit(path: str) -> np.ndarray:
+    """Shrink a displayed (280, 280) digit back to (28, 28) in [0, 1]."""
+    image = np.asarray(Image.open(path).convert("L"), np.float32) / 255.0
+    assert image.shape == (28 * DISPLAY_SCALE, 28 * DISPLAY_SCALE)
+    return image[::DISPLAY_SCALE, ::DISPLAY_SCALE]
+
+
+@pytest.fixture
+def client(server_url):
+    client = Client(server_url, verbose=False)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def chinese_client(server_url):
+    client = Client(server_url, verbose=False, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    yield client
+    client.close()
+
+
+def test_api_lists_view_endpoints(client):
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    for name in ("/sample", "/sketch", "/upload", "/noise", "/heatmap", "/decode", "/reset_latent", "/random_latent"):
+        assert name in endpoints
+
+
+def test_sample_then_noise_view(client, mnist_samples):
+    shown = client.predict(9, api_name="/sample")
+    assert np.allclose(read_digit(shown), mnist_samples[9][1], atol=1 / 255)
+
+    clean, noisy, autoencoder, denoiser, scores = client.predict("gaussian", 0.0, 0, api_name="/noise")
+    assert np.array_equal(read_digit(clean), read_digit(noisy)), "zero noise must change nothing"
+    assert np.allclose(read_digit(clean), mnist_samples[9][1], atol=1 / 255)
+    assert "PSNR" in scores and EN["noisy_label"] in scores
+
+    clean, noisy, autoencoder, denoiser, scores = client.predict("salt_pepper", 0.3, 5, api_name="/noise")
+    clean_digit = read_digit(clean)
+    noisy_psnr = 10 * np.log10(1 / np.mean((read_digit(noisy) - clean_digit) ** 2))
+    denoised_psnr = 10 * np.log10(1 / np.mean((read_digit(denoiser) - clean_digit) ** 2))
+    assert denoised_psnr > noisy_psnr + 3
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "salt_pepper", "masking", "speckle"])
+def test_noise_kinds_are_seeded(client, kind):
+    client.predict(3, api_name="/sample")
+    first = read_digit(client.predict(kind, 0.5, 11, api_name="/noise")[1])
+    again = read_digit(client.predict(kind, 0.5, 11, api_name="/noise")[1])
+    other = read_digit(client.predict(kind, 0.5, 12, api_name="/noise")[1])
+    assert np.array_equal(first, again)
+    assert not np.array_equal(first, other)
+
+
+def test_heatmap_normal_and_unusual(client, samples):
+    client.predict(0, api_name="/sample")
+    _, _, heatmap, colorbar, distribution, verdict = client.predict("absolute", False, 99.0, api_name="/heatmap")
+    assert verdict.startswith("### Looks like a normal")
+    assert np.asarray(Image.open(heatmap)).shape == (280, 280, 3)
+    assert "linear-gradient" in colorbar
+    assert np.asarray(Image.open(distribution)).ndim == 3
+
+    sneaker = next(index for index, sample in enumerate(samples) if sample.file == "unusual_fashion_sneaker.png")
+    client.predict(sneaker, api_name="/sample")
+    verdict = client.predict("signed", True, 99.0, api_name="/heatmap")[-1]
+    assert verdict.startswith("### Unusual input")
+
+
+def test_latent_reset_decode_and_random(client, lab, mnist_samples):
+    client.predict(20, api_name="/sample")
+    outputs = client.predict(api_name="/reset_latent")
+    latent = np.asarray(outputs[: lab.latent_dim], np.float64)
+    expected = lab.clip_latent(lab.encode(mnist_samples[20][1]))
+    assert np.allclose(latent, expected, atol=1e-3)
+    decoded = read_digit(outputs[lab.latent_dim])
+
+    moved = latent.copy()
+    moved[0] = lab.latent_high[0]
+    changed = read_digit(client.predict(*moved, api_name="/decode"))
+    assert np.abs(changed - decoded).max() > 0.05
+
+    first = client.predict(api_name="/random_latent")
+    second = client.predict(api_name="/random_latent")
+    assert first[: lab.latent_dim] != second[: lab.latent_dim]
+
+
+def test_upload_digit_photo(client, tmp_path, mnist_samples):
+    path = save_upscaled_digit(mnist_samples[28][1], tmp_path / "seven.jpg", scale=12)
+    shown = read_digit(client.predict(handle_file(str(path)), api_name="/upload"))
+    assert shown[0, 0] == 0 and shown.max() > 0.9
+
+
+def test_sketch_endpoint(client, tmp_path):
+    canvas = np.full((280, 280, 3), 255, np.uint8)
+    canvas[50:230, 120:145] = 0
+    path = tmp_path / "sketch.png"
+    Image.fromarray(canvas).save(path)
+    sketch = {"background": handle_file(str(path)), "layers": [], "composite": handle_file(str(path))}
+    shown = read_digit(client.predict(sketch, api_name="/sketch"))
+    assert shown.max() > 0.9
+    assert shown[:, :5].max() == 0
+
+
+def test_bad_uploads_get_clear_messages(client, tmp_path):
+    for key, path in bad_file_cases(tmp_path):
+        with pytest.raises(AppError) as caught:
+            client.predict(handle_file(str(path)), api_name="/upload")
+        message = str(caught.value)
+        assert EN[f"error_{key}"].split(" ")[0] in message, (path.name, message)
+        assert "Traceback" not in message
+
+    with pytest.raises(AppError, match="The drawing is empty"):
+        client.predict({"background": None, "layers": [], "composite": None}, api_name="/sketch")
+
+    # The server survived all of it and still answers.
+    assert client.predict(1, api_name="/sample")
+
+
+def test_errors_in_chinese(chinese_client, tmp_path):
+    white = tmp_path / "white.png"
+    Image.new("RGB", (100, 100), "white").save(white)
+    with pytest.raises(AppError) as caught:
+        chinese_client.predict(handle_file(str(white)), api_name="/upload")
+    assert ZH["error_no_ink"] in str(caught.value)
+
+    chinese_client.predict(0, api_name="/sample")
+    scores = chinese_client.predict("gaussian", 0.2, 0, api_name="/noise")[-1]
+    assert ZH["denoiser_output_label"] in scores
+
+
+def test_invalid_sample_index_rejected(client):
+    with pytest.raises(AppError, match="sample does not exist"):
+        client.predict(999, api_name="/sample")
+
+
+def test_every_error_key_translated():
+    assert set(EN) == set(ZH)
+    for key in ERROR_KEYS:
+        assert f"error_{key}" in EN
+
+
+def test_samples_show_every_class(samples):
+    labels = {sample.caption for sample in samples if sample.group == "mnist"}
+    assert labels == {str(digit) for digit in range(10)}
+    assert sum(sample.group == "mnist" for sample in samples) >= 30
+    assert sum(sample.group == "unusual" for sample in samples) >= 6
+    for sample in samples:
+        assert Path(sample.path()).is_file()

@@ -1,0 +1,164 @@
+"""The app in a real browser: headless Chromium driven by Playwright, in English and Chinese.
+
+Needs the Debian ``chromium`` binary (``apt-get install chromium fonts-noto-cjk``); set
+AE_DEMO_CHROMIUM to use another path. Screenshots of each view go to
+AE_DEMO_SCREENSHOT_DIR (default ``test-artifacts/screenshots``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("AE_DEMO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SCREENSHOT_DIR = Path(os.environ.get("AE_DEMO_SCREENSHOT_DIR", "test-artifacts/screenshots"))
+TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"no Chromium at {CHROMIUM}: install it with 'apt-get install chromium' or set AE_DEMO_CHROMIUM")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_app(browser, server_url: str, locale: str):
+    context = browser.new_context(locale=locale, viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(server_url)
+    page.locator("#noisy img").wait_for()
+    return context, page
+
+
+def image_source(page, selector: str) -> str:
+    return page.locator(f"{selector} img").first.get_attribute("src") or ""
+
+
+def wait_for_new_image(page, selector: str, old_source: str) -> str:
+    """Wait until the image inside ``selector`` has a different source than ``old_source``."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        source = image_source(page, selector)
+        if source and source != old_source:
+            return source
+        page.wait_for_timeout(100)
+    raise AssertionError(f"image in {selector} did not change within {TIMEOUT_MS} ms")
+
+
+def drag_slider(page, selector: str, fraction: float) -> None:
+    """Drag a slider's thumb with the mouse to ``fraction`` of its track, in several steps."""
+    track = page.locator(f"{selector} input[type=range]")
+    box = track.bounding_box()
+    assert box, f"slider {selector} is not visible"
+    y = box["y"] + box["height"] / 2
+    value = float(track.input_value())
+    low = float(track.get_attribute("min"))
+    high = float(track.get_attribute("max"))
+    start_x = box["x"] + box["width"] * (value - low) / (high - low)
+    page.mouse.move(start_x, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * fraction, y, steps=8)
+    page.mouse.up()
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / name), full_page=True)
+
+
+def test_english_views_respond(browser, server_url):
+    context, page = open_app(browser, server_url, "en-US")
+    try:
+        assert page.get_by_role("tab", name="Noise and denoising").is_visible()
+        assert page.get_by_text("Autoencoder lab", exact=True).is_visible()
+        screenshot(page, "noise_en.png")
+
+        noisy = image_source(page, "#noisy")
+        drag_slider(page, "#noise-level", 0.8)
+        wait_for_new_image(page, "#noisy", noisy)
+        assert float(page.locator("#noise-level input[type=range]").input_value()) > 0.6
+
+        page.get_by_role("tab", name="Error heatmap").click()
+        page.locator("#heatmap img").wait_for()
+        page.locator("#verdict").get_by_text("Looks like a normal MNIST digit").wait_for()
+        screenshot(page, "heatmap_en.png")
+
+        page.get_by_role("tab", name="Latent explorer").click()
+        decoded = image_source(page, "#decoded")
+        drag_slider(page, "#z1", 0.95)
+        wait_for_new_image(page, "#decoded", decoded)
+        screenshot(page, "latent_en.png")
+
+        page.get_by_role("tab", name="Draw").click()
+        canvas = page.locator("#sketch canvas").first
+        canvas.wait_for()
+        page.wait_for_timeout(800)  # the tab's script selects the Brush after 300 ms
+        box = canvas.bounding_box()
+        model_input = image_source(page, "#model-input")
+        latent_digit = image_source(page, "#latent-digit")
+        page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.2)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.8, steps=12)
+        page.mouse.up()
+        wait_for_new_image(page, "#model-input", model_input)
+        wait_for_new_image(page, "#latent-digit", latent_digit)  # the views follow the drawing
+        screenshot(page, "draw_en.png")
+    finally:
+        context.close()
+
+
+def test_chinese_locale_translates_interface(browser, server_url):
+    context, page = open_app(browser, server_url, "zh-CN")
+    try:
+        assert page.get_by_role("tab", name="加噪与去噪").is_visible()
+        assert page.get_by_text("自编码器实验室", exact=True).is_visible()
+        assert page.get_by_role("tab", name="Noise and denoising").count() == 0
+        page.locator("#scores").get_by_text("去噪自编码器").wait_for()
+        screenshot(page, "noise_zh.png")
+
+        page.get_by_role("tab", name="误差热力图").click()
+        page.locator("#verdict").get_by_text("看起来是正常的 MNIST 数字").wait_for()
+        screenshot(page, "heatmap_zh.png")
+
+        page.get_by_role("tab", name="潜空间探索").click()
+        decoded = image_source(page, "#decoded")
+        drag_slider(page, "#z2", 0.05)
+        wait_for_new_image(page, "#decoded", decoded)
+        screenshot(page, "latent_zh.png")
+
+        page.get_by_role("tab", name="原理").click()
+        page.get_by_text("为什么瓶颈必须窄").wait_for()
+    finally:
+        context.close()
+
+
+def test_unusual_sample_click_changes_verdict(browser, server_url):
+    context, page = open_app(browser, server_url, "en-US")
+    try:
+        page.get_by_role("tab", name="Error heatmap").click()
+        page.get_by_role("tab", name="Unusual inputs").click()
+        model_input = image_source(page, "#model-input")
+        page.locator("#unusual-gallery").get_by_role("button", name="Thumbnail 1 of 8").click()  # a sneaker
+        wait_for_new_image(page, "#model-input", model_input)
+        page.locator("#verdict").get_by_text("Unusual input").wait_for()
+    finally:
+        context.close()

@@ -1,0 +1,164 @@
+"""The shipped weights: loading, invariants, quality floors from their records, and behaviour on shipped digits."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from ae_demo import WEIGHTS_DIR, metrics
+from ae_demo.evaluate import MAX_AUTOENCODER_MSE, MIN_DENOISING_PSNR_DB
+from ae_demo.lab import AUTOENCODER_NAME, DENOISER_NAME, as_digit
+from ae_demo.model import Architecture, load_model, read_record, save_weights
+
+
+@pytest.mark.parametrize("name", [AUTOENCODER_NAME, DENOISER_NAME])
+def test_record_describes_training_run(name):
+    record = read_record(WEIGHTS_DIR / name)
+    assert record["command"].startswith("python -m ae_demo.train ")
+    assert record["epochs"] == len(record["history"])
+    assert record["seed"] is not None
+    assert set(record["versions"]) == {"python", "torch", "torchvision"}
+    assert record["test_metrics"]["reconstruction"]["mse"] > 0
+
+
+def test_shipped_autoencoder_meets_mse_floor():
+    record = read_record(WEIGHTS_DIR / AUTOENCODER_NAME)
+    assert record["architecture"]["kind"] == "autoencoder"
+    assert record["architecture"]["latent_dim"] == 16
+    assert record["bottleneck_size"] == 16
+    assert record["test_metrics"]["reconstruction"]["mse"] <= MAX_AUTOENCODER_MSE
+
+
+def test_shipped_denoiser_meets_psnr_floor_and_beats_autoencoder():
+    denoiser = read_record(WEIGHTS_DIR / DENOISER_NAME)["test_metrics"]["denoising"]
+    autoencoder = read_record(WEIGHTS_DIR / AUTOENCODER_NAME)["test_metrics"]["denoising"]
+    assert denoiser["gaussian_0.5"]["psnr"] >= MIN_DENOISING_PSNR_DB
+    for noise, scores in denoiser.items():
+        assert scores["psnr"] > autoencoder[noise]["psnr"] + 1.0, noise
+
+
+def test_weights_are_plain_tensors():
+    tensors = load_file(WEIGHTS_DIR / f"{AUTOENCODER_NAME}.safetensors")
+    assert all(isinstance(tensor, torch.Tensor) for tensor in tensors.values())
+    model, _ = load_model(WEIGHTS_DIR / AUTOENCODER_NAME)
+    assert set(tensors) == set(model.state_dict())
+
+
+def test_save_and_load_round_trip(tmp_path):
+    architecture = Architecture("autoencoder", 4)
+    torch.manual_seed(0)
+    model = architecture.build().eval()
+    save_weights(model, architecture, tmp_path / "tiny", {"note": "test"})
+    loaded, record = load_model(tmp_path / "tiny")
+    images = torch.rand(3, 1, 28, 28)
+    with torch.inference_mode():
+        assert torch.equal(model(images), loaded(images))
+    assert record["architecture"] == {"kind": "autoencoder", "latent_dim": 4, "width": None}
+    assert json.loads((tmp_path / "tiny.json").read_text())["note"] == "test"
+
+
+def test_missing_weights_named_in_error(tmp_path):
+    (tmp_path / "lost.json").write_text(json.dumps({"architecture": {"kind": "naive"}}))
+    with pytest.raises(FileNotFoundError, match="lost.safetensors"):
+        load_model(tmp_path / "lost")
+
+
+@pytest.mark.parametrize(
+    "architecture",
+    [
+        Architecture("autoencoder", latent_dim=8),
+        Architecture("denoising"),
+        Architecture("denoising", width=8),
+        Architecture("naive"),
+    ],
+    ids=["autoencoder", "denoising", "narrow denoising", "naive"],
+)
+def test_every_architecture_maps_images_to_images(architecture):
+    model = architecture.build().eval()
+    with torch.inference_mode():
+        output = model(torch.rand(2, 1, 28, 28))
+    assert output.shape == (2, 1, 28, 28)
+    assert output.min() >= 0 and output.max() <= 1
+
+
+def test_decode_returns_image_in_unit_range(lab):
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        latent = rng.uniform(lab.latent_low, lab.latent_high)
+        image = lab.decode(latent)
+        assert image.shape == (28, 28)
+        assert image.min() >= 0 and image.max() <= 1
+    batch = lab.autoencoder.decode(torch.zeros(1, lab.latent_dim))
+    assert batch.shape == (1, 1, 28, 28)
+
+
+def test_decode_of_encoding_is_reconstruction(lab, mnist_samples):
+    digit = mnist_samples[3][1]
+    assert np.allclose(lab.decode(lab.encode(digit)), lab.reconstruct(digit), atol=1e-5)
+
+
+def test_decode_rejects_wrong_length(lab):
+    with pytest.raises(ValueError, match="latent values"):
+        lab.decode(np.zeros(lab.latent_dim + 1))
+
+
+def test_as_digit_rejects_bad_arrays():
+    with pytest.raises(ValueError, match="28×28"):
+        as_digit(np.zeros((27, 28)))
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        as_digit(np.full((28, 28), 2.0))
+
+
+def test_reconstruction_of_mnist_samples_is_close(lab, mnist_samples):
+    errors = [metrics.mse(digit, lab.reconstruct(digit)) for _, digit in mnist_samples]
+    assert float(np.mean(errors)) < 2 * MAX_AUTOENCODER_MSE
+
+
+def test_zero_noise_leaves_digit_unchanged(lab, mnist_samples):
+    digit = mnist_samples[0][1]
+    comparison = lab.compare_noise(digit, "gaussian", 0.0, seed=1)
+    assert np.array_equal(comparison.noisy, digit)
+    assert comparison.scores["noisy"].psnr == metrics.MAX_PSNR_DB
+
+
+def test_denoiser_beats_autoencoder_on_noisy_samples(lab, mnist_samples):
+    wins = 0
+    for index, (_, digit) in enumerate(mnist_samples):
+        comparison = lab.compare_noise(digit, "gaussian", 0.5, seed=index)
+        wins += comparison.scores["denoiser"].psnr > comparison.scores["autoencoder"].psnr
+    assert wins >= 0.9 * len(mnist_samples)
+
+
+def test_mnist_samples_are_normal(lab, mnist_samples):
+    verdicts = [lab.analyse_error(digit).unusual for _, digit in mnist_samples]
+    assert sum(verdicts) <= 1
+
+
+@pytest.mark.parametrize("file", ["unusual_fashion_sneaker.png", "unusual_fashion_bag.png", "unusual_noise.png"])
+def test_unusual_samples_flagged(lab, samples, file):
+    sample = next(sample for sample in samples if sample.file == file)
+    analysis = lab.analyse_error(sample.load())
+    assert analysis.unusual
+    assert analysis.percentile > 99
+
+
+def test_error_map_of_perfect_reconstruction_is_zero(lab):
+    digit = lab.reconstruct(np.zeros((28, 28), np.float32))
+    assert not metrics.pixel_error(digit, digit).any()
+
+
+def test_threshold_percentile_orders_thresholds(lab, mnist_samples):
+    digit = mnist_samples[0][1]
+    low = lab.analyse_error(digit, 50.0)
+    high = lab.analyse_error(digit, 99.0)
+    assert low.threshold_mse < high.threshold_mse
+    assert low.mse == high.mse
+
+
+def test_random_latent_stays_in_slider_ranges(lab):
+    for seed in range(20):
+        latent = lab.random_latent(seed)
+        assert np.all(latent >= lab.latent_low) and np.all(latent <= lab.latent_high)
+    assert not np.array_equal(lab.random_latent(1), lab.random_latent(2))
