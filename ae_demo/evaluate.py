@@ -1,140 +1,208 @@
-"""Measure the shipped models on the full MNIST test set and print the numbers.
+"""Evaluate the shipped models against PCA, classical filters and unusual inputs.
 
-Run:
-    python -m ae_demo.evaluate --data-root ../shared/datasets/mnist
+Run (the roots are the folders torchvision's MNIST and FashionMNIST take):
+    python -m ae_demo.evaluate --data-root ../shared/datasets/mnist \\
+        --fashion-root ../shared/datasets/fashion-mnist --out reports
 
-It prints the plain autoencoder's per-pixel MSE and the denoising autoencoder's
-PSNR and SSIM on noisy test digits, and exits non-zero if a quality floor is not met.
-The functions here are also used by ``ae_demo.train`` to record test metrics.
+Writes ``OUT/evaluation.json``, ``OUT/evaluation.md`` and the plots ``OUT/mse_vs_d.png``
+and ``OUT/psnr_vs_noise.png``, and prints every target with its measured value.
+``--limit N`` uses only the first N images of each test set, for a quick check.
+Exits 1 when a target is not met on the full test sets, 2 when a dataset or weights file
+is missing.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import platform
+import shlex
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
+import skimage
+import sklearn
 import torch
-from torch import nn
 
-from ae_demo import WEIGHTS_DIR, metrics
+from ae_demo import REPO_DIR, WEIGHTS_DIR, baselines, measure, metrics
 from ae_demo.data import DatasetNotFoundError, load_images
-from ae_demo.model import load_model
-from ae_demo.noise import NOISE_KINDS, add_noise
+from ae_demo.model import BOTTLENECK_SIZES, load_model, read_record
+from ae_demo.pca import PCABaseline
+from ae_demo.report import write_report
 
-BATCH_SIZE = 500
-EVALUATION_SEED = 1234
-EVALUATION_LEVEL = 0.5
-# Quality floors for the shipped weights on the full test set.
-MAX_AUTOENCODER_MSE = 0.0075
-MIN_DENOISING_PSNR_DB = 19.5
-
-
-@torch.inference_mode()
-def reconstruct(model: nn.Module, images: torch.Tensor, batch_size: int = BATCH_SIZE) -> torch.Tensor:
-    """Run ``model`` over (N, 1, 28, 28) images in batches; returns (N, 1, 28, 28)."""
-    model.eval()
-    parts = [model(images[start : start + batch_size]) for start in range(0, len(images), batch_size)]
-    return torch.cat(parts)
-
-
-@torch.inference_mode()
-def encode_all(model: nn.Module, images: torch.Tensor, batch_size: int = BATCH_SIZE) -> torch.Tensor:
-    """Encode (N, 1, 28, 28) images in batches; returns (N, latent_dim)."""
-    model.eval()
-    return torch.cat([model.encode(images[start : start + batch_size]) for start in range(0, len(images), batch_size)])
+# (noise kind, level): Gaussian σ in pixel units, salt-and-pepper and masking as fractions.
+DENOISING_CASES = (
+    ("gaussian", 0.1),
+    ("gaussian", 0.3),
+    ("gaussian", 0.5),
+    ("salt_pepper", 0.1),
+    ("salt_pepper", 0.3),
+    ("masking", 0.25),
+)
+UNUSUAL_SETS = ("fashion_mnist", "rotated_90", "inverted", "uniform_noise")
+DETECTOR_LATENT_DIM = 16  # the app's anomaly detector: the d=16 autoencoder's reconstruction MSE
+DEFAULT_OUT = REPO_DIR / "reports"
 
 
-def noisy_copy(images: torch.Tensor, kind: str, level: float, seed: int = EVALUATION_SEED) -> torch.Tensor:
-    """Seeded noisy copy of a whole split, the same every run."""
-    return add_noise(images, kind, level, torch.Generator().manual_seed(seed))
+def noise_name(kind: str, level: float) -> str:
+    return f"{kind}_{level:g}"
 
 
-def reconstruction_metrics(model: nn.Module, images: torch.Tensor) -> dict:
-    """Per-pixel MSE and mean PSNR of the model's reconstructions of clean images."""
+def evaluate_reconstruction(images: torch.Tensor, weights_dir: Path) -> dict:
+    """MSE and PSNR of the autoencoder and of PCA at every bottleneck size, and of the naive network."""
     clean = images.squeeze(1).numpy()
-    output = reconstruct(model, images).squeeze(1).numpy()
-    per_image = metrics.mse(clean, output)
-    return {"mse": float(per_image.mean()), "psnr": float(metrics.psnr(clean, output).mean())}
+    pca = PCABaseline.load(weights_dir)
+    results: dict = {"autoencoder": {}, "pca": {}}
+    for size in BOTTLENECK_SIZES:
+        model, _ = load_model(weights_dir / f"autoencoder_d{size}")
+        results["autoencoder"][str(size)] = measure.reconstruction_metrics(model, images)
+        rebuilt = pca.reconstruct(clean, size)
+        results["pca"][str(size)] = {
+            "mse": float(metrics.mse(clean, rebuilt).mean()),
+            "psnr": float(metrics.psnr(clean, rebuilt).mean()),
+        }
+    naive, record = load_model(weights_dir / "naive")
+    results["naive"] = {**measure.reconstruction_metrics(naive, images), "bottleneck_size": record["bottleneck_size"]}
+    return results
 
 
-def denoising_metrics(model: nn.Module, images: torch.Tensor, kind: str, level: float) -> dict:
-    """Mean PSNR (dB) and SSIM against the clean images, for the noisy input and the model's output."""
+def _scores(clean: np.ndarray, output: np.ndarray) -> dict:
+    return {"psnr": float(metrics.psnr(clean, output).mean()), "ssim": float(metrics.ssim(clean, output).mean())}
+
+
+def evaluate_denoising(images: torch.Tensor, weights_dir: Path) -> dict:
+    """PSNR and SSIM against the clean digits, for each noise case and method."""
+    autoencoder, _ = load_model(weights_dir / f"autoencoder_d{DETECTOR_LATENT_DIM}")
+    denoiser, _ = load_model(weights_dir / "denoising")
     clean = images.squeeze(1).numpy()
-    noisy = noisy_copy(images, kind, level)
-    output = reconstruct(model, noisy).squeeze(1).numpy()
-    noisy = noisy.squeeze(1).numpy()
+    results = {}
+    for kind, level in DENOISING_CASES:
+        noisy = measure.noisy_copy(images, kind, level)
+        noisy_array = noisy.squeeze(1).numpy()
+        outputs = {
+            "noisy": noisy_array,
+            "autoencoder": measure.reconstruct(autoencoder, noisy).squeeze(1).numpy(),
+            "denoising_autoencoder": measure.reconstruct(denoiser, noisy).squeeze(1).numpy(),
+        }
+        for method in baselines.CLASSICAL_DENOISERS:
+            outputs[method] = baselines.denoise_all(noisy_array, method)
+        results[noise_name(kind, level)] = {method: _scores(clean, output) for method, output in outputs.items()}
+    return results
+
+
+def unusual_sets(images: torch.Tensor, fashion: torch.Tensor) -> dict[str, torch.Tensor]:
+    """The inputs the detector should flag: Fashion-MNIST, and MNIST rotated, inverted or replaced by noise."""
+    generator = torch.Generator().manual_seed(measure.EVALUATION_SEED)
     return {
-        "noisy_psnr": float(metrics.psnr(clean, noisy).mean()),
-        "psnr": float(metrics.psnr(clean, output).mean()),
-        "ssim": float(metrics.ssim(clean, output).mean()),
+        "fashion_mnist": fashion,
+        "rotated_90": torch.rot90(images, 1, dims=(2, 3)),
+        "inverted": 1.0 - images,
+        "uniform_noise": torch.rand(images.shape, generator=generator),
     }
 
 
-def denoising_table(model: nn.Module, images: torch.Tensor, level: float = EVALUATION_LEVEL) -> dict:
-    """``denoising_metrics`` for every noise kind at one level, keyed like ``gaussian_0.5``."""
-    return {f"{kind}_{level:g}": denoising_metrics(model, images, kind, level) for kind in NOISE_KINDS}
+def evaluate_detection(images: torch.Tensor, fashion: torch.Tensor, weights_dir: Path) -> dict:
+    """AUROC of the reconstruction MSE for telling MNIST test digits from each unusual set."""
+    detector, _ = load_model(weights_dir / f"autoencoder_d{DETECTOR_LATENT_DIM}")
+
+    def errors(batch: torch.Tensor) -> np.ndarray:
+        return metrics.mse(batch.squeeze(1).numpy(), measure.reconstruct(detector, batch).squeeze(1).numpy())
+
+    normal = errors(images)
+    return {name: metrics.auroc(normal, errors(batch)) for name, batch in unusual_sets(images, fashion).items()}
 
 
-def reference_statistics(model: nn.Module, images: torch.Tensor) -> dict:
-    """Test-set statistics the app compares a user's digit against.
+def check_targets(results: dict) -> list[dict]:
+    """The targets for the full test set, each with its measured value and whether it is met."""
+    reconstruction = results["reconstruction"]["autoencoder"]
+    gaussian = results["denoising"]["gaussian_0.5"]
+    denoiser_psnr = gaussian["denoising_autoencoder"]["psnr"]
+    margin = denoiser_psnr - gaussian["median"]["psnr"]
+    rows = [
+        ("autoencoder d=32 MSE", reconstruction["32"]["mse"], "<=", 0.0035),
+        ("autoencoder d=16 MSE", reconstruction["16"]["mse"], "<=", 0.0060),
+        ("denoising autoencoder PSNR, Gaussian 0.5 (dB)", denoiser_psnr, ">=", 21.0),
+        ("denoising autoencoder minus median filter, Gaussian 0.5 (dB)", margin, ">=", 7.0),
+        ("AUROC MNIST vs Fashion-MNIST", results["ood_auroc"]["fashion_mnist"], ">=", 0.99),
+    ]
+    return [
+        {
+            "name": name,
+            "value": value,
+            "target": f"{relation} {limit}",
+            "met": bool(value <= limit if relation == "<=" else value >= limit),
+        }
+        for name, value, relation, limit in rows
+    ]
 
-    ``error_quantiles``: 1001 quantiles of the per-image reconstruction MSE.
-    ``latent``: per-dimension mean, standard deviation and 0.5/99.5 % percentiles of
-    the encodings, and their covariance for drawing random latents.
-    """
-    clean = images.squeeze(1).numpy()
-    output = reconstruct(model, images).squeeze(1).numpy()
-    errors = metrics.mse(clean, output)
-    latent = encode_all(model, images).double().numpy()
-    return {
-        "test_images": len(images),
-        "error_quantiles": metrics.quantile_table(errors).tolist(),
-        "latent": {
-            "mean": latent.mean(axis=0).tolist(),
-            "std": latent.std(axis=0).tolist(),
-            "low": np.percentile(latent, 0.5, axis=0).tolist(),
-            "high": np.percentile(latent, 99.5, axis=0).tolist(),
-            "covariance": np.cov(latent, rowvar=False).tolist(),
-        },
-    }
+
+def model_recipes(weights_dir: Path) -> dict:
+    """How each evaluated network was trained, from its JSON record."""
+    names = [f"autoencoder_d{size}" for size in BOTTLENECK_SIZES] + ["naive", "denoising"]
+    recipes = {}
+    for name in names:
+        record = read_record(weights_dir / name)
+        recipes[name] = {
+            key: record.get(key)
+            for key in ("command", "parameters", "bottleneck_size", "epochs", "batch_size", "learning_rate", "loss")
+        }
+    return recipes
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ae_demo.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("--data-root", type=Path, required=True, help="folder that contains MNIST/raw/")
+    parser.add_argument("--fashion-root", type=Path, required=True, help="folder that contains FashionMNIST/raw/")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the JSON, Markdown and plots")
     parser.add_argument("--weights-dir", type=Path, default=WEIGHTS_DIR, help="folder with the safetensors weights")
-    parser.add_argument("--limit", type=int, default=None, help="use only the first N test images")
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N images of each test set")
     args = parser.parse_args(argv)
 
     try:
         images, _ = load_images(args.data_root, train=False)
+        fashion, _ = load_images(args.fashion_root, train=False, name="fashion-mnist")
     except DatasetNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    images = images[: args.limit]
+    images, fashion = images[: args.limit], fashion[: args.limit]
 
-    autoencoder, _ = load_model(args.weights_dir / "autoencoder_d16")
-    denoiser, _ = load_model(args.weights_dir / "denoising")
-    results = {
-        "test_images": len(images),
-        "autoencoder_d16": reconstruction_metrics(autoencoder, images),
-        "denoising": {
-            "gaussian_0.5": denoising_metrics(denoiser, images, "gaussian", EVALUATION_LEVEL),
-            "gaussian_0.5_plain_autoencoder": denoising_metrics(autoencoder, images, "gaussian", EVALUATION_LEVEL),
-        },
+    started = time.perf_counter()
+    try:
+        results = {
+            "command": "python -m ae_demo.evaluate " + shlex.join(argv if argv is not None else sys.argv[1:]),
+            "test_images": len(images),
+            "fashion_images": len(fashion),
+            "reconstruction": evaluate_reconstruction(images, args.weights_dir),
+            "denoising": evaluate_denoising(images, args.weights_dir),
+            "ood_auroc": evaluate_detection(images, fashion, args.weights_dir),
+            "models": model_recipes(args.weights_dir),
+        }
+    except FileNotFoundError as error:
+        print(f"error: {error}. Train the missing model with python -m ae_demo.train.", file=sys.stderr)
+        return 2
+    results["targets"] = check_targets(results)
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    results["versions"] = {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "scikit-image": skimage.__version__,
+        "scikit-learn": sklearn.__version__,
     }
-    print(json.dumps(results, indent=2))
 
-    mse_value = results["autoencoder_d16"]["mse"]
-    psnr_value = results["denoising"]["gaussian_0.5"]["psnr"]
-    print(f"autoencoder d=16 test MSE: {mse_value:.5f} (floor <= {MAX_AUTOENCODER_MSE})")
-    print(f"denoising autoencoder PSNR, Gaussian sigma=0.5: {psnr_value:.2f} dB (floor >= {MIN_DENOISING_PSNR_DB})")
-    passed = mse_value <= MAX_AUTOENCODER_MSE and psnr_value >= MIN_DENOISING_PSNR_DB
-    print("quality floors: " + ("met" if passed else "NOT met"))
-    return 0 if passed else 1
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "evaluation.json").write_text(json.dumps(results, indent=2) + "\n")
+    write_report(results, args.out)
+
+    for target in results["targets"]:
+        status = "met" if target["met"] else "NOT met"
+        print(f"{target['name']}: {target['value']:.4f} (target {target['target']}): {status}")
+    print(f"wrote evaluation.json, evaluation.md and plots to {args.out} in {results['seconds']:.0f} s")
+    if args.limit is not None:
+        print("the targets apply to the full test sets, so --limit runs do not fail on them")
+        return 0
+    return 0 if all(target["met"] for target in results["targets"]) else 1
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from skimage.metrics import structural_similarity
+from sklearn.metrics import roc_auc_score
 
 DATA_RANGE = 1.0
 MAX_PSNR_DB = 100.0  # reported for identical images, where PSNR is infinite
@@ -54,3 +55,15 @@ def percentile_of(value: float, quantiles: np.ndarray) -> float:
 def quantile_table(values: np.ndarray, count: int = 1001) -> np.ndarray:
     """Quantiles of ``values`` at ``count`` evenly spaced levels from 0 to 100 %."""
     return np.quantile(np.asarray(values, np.float64), np.linspace(0.0, 1.0, count))
+
+
+def auroc(normal_scores: np.ndarray, unusual_scores: np.ndarray) -> float:
+    """Area under the ROC curve for telling unusual inputs (higher score) from normal ones.
+
+    1.0: every unusual score exceeds every normal score; 0.5: no better than chance.
+    Ties count half, as in the Mann-Whitney U statistic.
+    """
+    normal_scores = np.asarray(normal_scores, np.float64).ravel()
+    unusual_scores = np.asarray(unusual_scores, np.float64).ravel()
+    labels = np.concatenate([np.zeros(len(normal_scores)), np.ones(len(unusual_scores))])
+    return float(roc_auc_score(labels, np.concatenate([normal_scores, unusual_scores])))

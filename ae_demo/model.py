@@ -26,6 +26,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 MODEL_KINDS = ("autoencoder", "denoising", "naive")
+BOTTLENECK_SIZES = (2, 4, 8, 16, 32, 64)  # latent sizes of the shipped autoencoders
 FEATURE_CHANNELS = 64
 FEATURE_SIZE = 7  # 28 -> 14 -> 7 after two stride-2 convolutions
 DEFAULT_DENOISING_WIDTH = 32  # channels at 14×14; the 7×7 bottleneck has twice as many

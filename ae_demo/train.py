@@ -24,7 +24,7 @@ import torchvision
 from torch import nn
 from torchvision.utils import save_image
 
-from ae_demo import WEIGHTS_DIR, evaluate
+from ae_demo import WEIGHTS_DIR, measure
 from ae_demo.data import DatasetNotFoundError, load_images
 from ae_demo.model import MODEL_KINDS, Architecture, count_parameters, save_weights
 from ae_demo.noise import NOISE_KINDS, add_noise
@@ -73,20 +73,20 @@ def run_epoch(
 
 def test_loss(model: nn.Module, images: torch.Tensor, denoising: bool) -> float:
     """Test MSE: on clean inputs, or for a denoiser on seeded Gaussian noise at σ = 0.5."""
-    inputs = evaluate.noisy_copy(images, "gaussian", evaluate.EVALUATION_LEVEL) if denoising else images
+    inputs = measure.noisy_copy(images, "gaussian", measure.EVALUATION_LEVEL) if denoising else images
     with torch.inference_mode():
-        output = evaluate.reconstruct(model, inputs)
+        output = measure.reconstruct(model, inputs)
     return nn.functional.mse_loss(output, images).item()
 
 
 def save_grid(model: nn.Module, images: torch.Tensor, denoising: bool, path: Path) -> None:
     """Save test digits (or their noisy versions) above the model's reconstructions."""
     digits = images[:GRID_DIGITS]
-    inputs = evaluate.noisy_copy(digits, "gaussian", evaluate.EVALUATION_LEVEL) if denoising else digits
+    inputs = measure.noisy_copy(digits, "gaussian", measure.EVALUATION_LEVEL) if denoising else digits
     rows = (
-        [digits, inputs, evaluate.reconstruct(model, inputs)]
+        [digits, inputs, measure.reconstruct(model, inputs)]
         if denoising
-        else [digits, evaluate.reconstruct(model, digits)]
+        else [digits, measure.reconstruct(model, digits)]
     )
     save_image(torch.cat(rows), path, nrow=GRID_DIGITS, padding=2, pad_value=0.5)
 
@@ -94,10 +94,10 @@ def save_grid(model: nn.Module, images: torch.Tensor, denoising: bool, path: Pat
 def measure_test_metrics(model: nn.Module, architecture: Architecture, images: torch.Tensor) -> dict:
     """Measure what the record stores: reconstruction and denoising scores, and for a vector
     autoencoder the reference statistics the app compares against."""
-    results = {"reconstruction": evaluate.reconstruction_metrics(model, images)}
-    results["denoising"] = evaluate.denoising_table(model, images)
+    results = {"reconstruction": measure.reconstruction_metrics(model, images)}
+    results["denoising"] = measure.denoising_table(model, images)
     if architecture.kind == "autoencoder":
-        results["reference"] = evaluate.reference_statistics(model, images)
+        results["reference"] = measure.reference_statistics(model, images)
     return results
 
 

@@ -19,7 +19,10 @@ from PIL import Image
 from ae_demo.lab import Lab
 from ae_demo.samples import Sample, load_manifest
 
-MNIST_ROOT = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "mnist"
+# The datasets exist only on the project's machines, beside the checkout; tests that need them skip elsewhere.
+DATASETS_DIR = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+MNIST_ROOT = DATASETS_DIR / "mnist"
+FASHION_ROOT = DATASETS_DIR / "fashion-mnist"
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,12 @@ import torch
 from safetensors.torch import load_file
 
 from ae_demo import WEIGHTS_DIR, metrics
-from ae_demo.evaluate import MAX_AUTOENCODER_MSE, MIN_DENOISING_PSNR_DB
 from ae_demo.lab import AUTOENCODER_NAME, DENOISER_NAME, as_digit
 from ae_demo.model import Architecture, load_model, read_record, save_weights
+
+# Quality floors for the shipped weights, measured on the full MNIST test set.
+MAX_AUTOENCODER_MSE = 0.0075
+MIN_DENOISING_PSNR_DB = 19.5
 
 
 @pytest.mark.parametrize("name", [AUTOENCODER_NAME, DENOISER_NAME])
