@@ -1,0 +1,451 @@
+"""Benchmark the app the way a classroom uses it, through a real server on 127.0.0.1.
+
+Run:
+    python -m ae_demo.bench --out reports
+
+Measures handler compute time per event, the round trip of one client dragging a latent
+slider, 10 and 50 concurrent clients running a mixed classroom script, the server's
+resident memory before and after 10,000 events, and the cold start from process start
+to the first served page. Prints a table and writes ``OUT/benchmark.json``.
+
+Clients run in this process and share the machine's cores with the server, as they
+would not in a real classroom, so the round trips here are an upper bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from ae_demo import REPO_DIR
+
+EVENT_KINDS = ("decode", "noise", "heatmap", "sketch", "upload")
+# One simulated student: drag latent sliders most of the time, sometimes change the
+# noise, open the heatmap, or send a drawing (which refreshes every view).
+CLASSROOM_SCRIPT = ("decode", "decode", "decode", "noise", "decode", "decode", "heatmap", "decode", "noise", "sketch")
+THINK_SECONDS = 0.2  # pause between one student's events: a slider drag sends about five updates a second
+MEMORY_CLIENTS = 10
+STARTUP_TIMEOUT_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How many calls each measurement makes."""
+
+    handler_repeats: int = 200
+    single_client_events: int = 300
+    concurrent_clients: tuple[int, ...] = (10, 50)
+    concurrent_events_per_client: int = 40
+    memory_events: int = 10_000
+
+
+# A smoke run that checks the benchmark works, in about a minute; its numbers mean little.
+QUICK = Settings(
+    handler_repeats=5,
+    single_client_events=10,
+    concurrent_clients=(2, 3),
+    concurrent_events_per_client=4,
+    memory_events=40,
+)
+
+
+def percentiles(values_ms: list[float]) -> dict:
+    values = np.asarray(values_ms, np.float64)
+    if len(values) == 0:
+        return {"count": 0}
+    return {
+        "count": int(len(values)),
+        "p50": float(np.percentile(values, 50)),
+        "p95": float(np.percentile(values, 95)),
+        "p99": float(np.percentile(values, 99)),
+        "max": float(values.max()),
+    }
+
+
+def _sketch_file(folder: Path) -> Path:
+    """A 280×280 drawing of a '7': black strokes on white, as the sketchpad sends it."""
+    path = folder / "sketch.png"
+    image = Image.new("RGB", (280, 280), "white")
+    draw = ImageDraw.Draw(image)
+    draw.line([(70, 60), (210, 60), (120, 230)], fill="black", width=22)
+    image.save(path)
+    return path
+
+
+def measure_handlers(folder: Path, repeats: int) -> dict:
+    """Time each event's handler in this process, without the server: milliseconds per call."""
+    from ae_demo.lab import Lab
+    from ae_demo.samples import load_manifest
+    from ae_demo.ui.handlers import Handlers
+
+    handlers = Handlers(Lab.load(), load_manifest())
+    lab = handlers.lab
+    digit = handlers.sample_digits[0]
+    sketch_path = _sketch_file(folder)
+    with Image.open(sketch_path) as image:
+        sketch = {"composite": np.asarray(image.convert("RGB"))}
+    rng = np.random.default_rng(0)
+
+    def decode() -> None:
+        handlers.decode_latent(*rng.uniform(lab.latent_low, lab.latent_high))
+
+    def noise() -> None:
+        handlers.show_noise(digit, "gaussian", float(rng.uniform(0, 1)), 0, None)
+
+    def heatmap() -> None:
+        handlers.show_heatmap(digit, "absolute", False, 99.0, None)
+
+    def refresh(new_digit: np.ndarray) -> None:
+        handlers.show_all(new_digit, "gaussian", 0.3, 0, "absolute", False, 99.0, None)
+
+    def sketch_event() -> None:
+        refresh(handlers.load_sketch(sketch, None)[0])
+
+    def upload() -> None:
+        refresh(handlers.load_upload(str(sketch_path), None)[0])
+
+    events = {"decode": decode, "noise": noise, "heatmap": heatmap, "sketch": sketch_event, "upload": upload}
+    results = {}
+    for name, function in events.items():
+        function()  # warm-up
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            function()
+            times.append((time.perf_counter() - started) * 1000)
+        results[name] = percentiles(times)
+    return results
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(port: int) -> tuple[subprocess.Popen, float]:
+    """Start ``python app.py`` on 127.0.0.1:port; returns the process and seconds until the page was served."""
+    import httpx
+
+    env = {
+        **os.environ,
+        "GRADIO_SERVER_NAME": "127.0.0.1",
+        "GRADIO_SERVER_PORT": str(port),
+        "NO_PROXY": "127.0.0.1,localhost",
+    }
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=REPO_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}/"
+    while time.perf_counter() - started < STARTUP_TIMEOUT_SECONDS:
+        if process.poll() is not None:
+            raise RuntimeError(f"app.py exited with code {process.returncode} before serving {url}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return process, time.perf_counter() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    process.kill()
+    raise TimeoutError(f"app.py did not serve {url} within {STARTUP_TIMEOUT_SECONDS} s")
+
+
+class Student:
+    """One gradio_client session running the classroom script."""
+
+    def __init__(self, url: str, folder: Path, seed: int) -> None:
+        from gradio_client import Client, handle_file
+
+        self.client = Client(url, verbose=False, download_files=str(folder))
+        self.sketch = handle_file(str(_sketch_file(folder)))
+        self.rng = np.random.default_rng(seed)
+        self.latent_dim = len(self.client.predict(api_name="/reset_latent")) - 3
+        self.latencies: dict[str, list[float]] = {}
+        self.errors = 0
+
+    def send(self, event: str) -> None:
+        started = time.perf_counter()
+        try:
+            if event == "decode":
+                self.client.predict(*self.rng.normal(0, 5, self.latent_dim).round(2), api_name="/decode")
+            elif event == "noise":
+                self.client.predict("gaussian", float(self.rng.uniform(0, 1)), 0, api_name="/noise")
+            elif event == "heatmap":
+                self.client.predict("absolute", False, 99.0, api_name="/heatmap")
+            elif event == "sketch":
+                sketch = {"background": self.sketch, "layers": [], "composite": self.sketch}
+                self.client.predict(sketch, api_name="/sketch")
+                self.client.predict(api_name="/show_all")
+            else:
+                raise ValueError(f"unknown event {event!r}")
+        except Exception:  # noqa: BLE001 - any failed request counts as an error in the benchmark
+            self.errors += 1
+            return
+        self.latencies.setdefault(event, []).append((time.perf_counter() - started) * 1000)
+
+    def run(self, events: int, think_seconds: float, barrier: threading.Barrier | None = None) -> None:
+        if barrier is not None:
+            barrier.wait()
+        for index in range(events):
+            self.send(CLASSROOM_SCRIPT[index % len(CLASSROOM_SCRIPT)])
+            if think_seconds:
+                time.sleep(think_seconds)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def run_students(url: str, folder: Path, count: int, events: int, think_seconds: float) -> dict:
+    """Run ``count`` students at once; returns latency percentiles, errors and events per second."""
+    students = [Student(url, folder, seed) for seed in range(count)]
+    barrier = threading.Barrier(count + 1)
+    threads = [threading.Thread(target=student.run, args=(events, think_seconds, barrier)) for student in students]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    for student in students:
+        student.close()
+
+    every = [value for student in students for values in student.latencies.values() for value in values]
+    by_event = {}
+    for event in set(CLASSROOM_SCRIPT):
+        by_event[event] = percentiles([value for s in students for value in s.latencies.get(event, [])])
+    errors = sum(student.errors for student in students)
+    return {
+        "clients": count,
+        "events_per_client": events,
+        "think_seconds": think_seconds,
+        "all": percentiles(every),
+        "by_event": by_event,
+        "errors": errors,
+        "events_per_second": (len(every) + errors) / seconds,
+    }
+
+
+def resident_memory_mb(pid: int) -> float:
+    import psutil
+
+    return psutil.Process(pid).memory_info().rss / 2**20
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ae_demo.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO_DIR / "reports", help="folder for benchmark.json")
+    parser.add_argument("--quick", action="store_true", help="a short smoke run whose numbers mean little")
+    args = parser.parse_args(argv)
+    settings = QUICK if args.quick else Settings()
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        print("timing handlers in-process")
+        results: dict = {"settings": asdict(settings), "handler_ms": measure_handlers(folder, settings.handler_repeats)}
+
+        port = free_port()
+        server, cold_start = start_server(port)
+        url = f"http://127.0.0.1:{port}/"
+        results["cold_start_s"] = cold_start
+        print(f"server started in {cold_start:.2f} s")
+        try:
+            print("one client dragging a latent slider")
+            student = Student(url, folder, seed=100)
+            student.run(10, 0)  # warm-up
+            student.latencies.clear()
+            for _ in range(settings.single_client_events):
+                student.send("decode")
+            student.close()
+            results["round_trip_ms"] = {"single": percentiles(student.latencies["decode"])}
+            results["errors"] = {"single": student.errors}
+
+            for count in settings.concurrent_clients:
+                events = settings.concurrent_events_per_client
+                print(f"{count} concurrent students, {events} events each, {THINK_SECONDS} s apart")
+                run = run_students(url, folder, count, events, THINK_SECONDS)
+                results["round_trip_ms"][f"concurrent_{count}"] = run["all"]
+                results["errors"][f"concurrent_{count}"] = run["errors"]
+                results.setdefault("concurrent", {})[str(count)] = run
+
+            print(f"{settings.memory_events} events for the memory reading")
+            before = resident_memory_mb(server.pid)
+            per_client = settings.memory_events // MEMORY_CLIENTS
+            memory_run = run_students(url, folder, MEMORY_CLIENTS, per_client, 0)
+            after = resident_memory_mb(server.pid)
+            results["concurrent_memory"] = memory_run
+            results["memory_mb"] = {
+                "before": before,
+                "after": after,
+                "growth_percent": 100 * (after - before) / before,
+                "events": per_client * MEMORY_CLIENTS,
+                "errors": memory_run["errors"],
+            }
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    import psutil
+
+    results["machine"] = {
+        "cores": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    results["command"] = "python -m ae_demo.bench " + shlex.join(argv if argv is not None else sys.argv[1:])
+    results["targets"] = check_targets(results)
+    results["capacity"] = estimate_capacity(results)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "benchmark.json").write_text(json.dumps(results, indent=2) + "\n")
+    (args.out / "benchmark.md").write_text(benchmark_markdown(results))
+    print_table(results)
+    print(f"wrote {args.out / 'benchmark.json'} and benchmark.md")
+    return 0
+
+
+def check_targets(results: dict) -> list[dict]:
+    """The classroom targets for a 2-core machine, each with its measured value."""
+    largest = max(int(name.split("_")[1]) for name in results["round_trip_ms"] if name.startswith("concurrent_"))
+    rows = [
+        ("handler compute p50, slider to image (ms)", results["handler_ms"]["decode"]["p50"], "<=", 5),
+        ("1 client round trip p50 (ms)", results["round_trip_ms"]["single"]["p50"], "<=", 50),
+        ("1 client round trip p95 (ms)", results["round_trip_ms"]["single"]["p95"], "<=", 100),
+        (f"{largest} clients round trip p95 (ms)", results["round_trip_ms"][f"concurrent_{largest}"]["p95"], "<=", 250),
+        (f"{largest} clients errors", results["errors"][f"concurrent_{largest}"], "<=", 0),
+        ("memory growth (%)", results["memory_mb"]["growth_percent"], "<=", 5),
+        ("cold start (s)", results["cold_start_s"], "<=", 10),
+    ]
+    return [
+        {"name": name, "value": value, "target": f"{relation} {limit}", "met": bool(value <= limit)}
+        for name, value, relation, limit in rows
+    ]
+
+
+def estimate_capacity(results: dict) -> dict:
+    """Students one core can serve, from the saturated throughput of the memory run.
+
+    A student dragging a slider sends one event every THINK_SECONDS plus the round trip;
+    assuming every student drags at once is the worst case, so the estimate is low.
+    """
+    saturated = results["concurrent_memory"]["events_per_second"]
+    cores = results["machine"]["cores"]
+    per_student = 1.0 / THINK_SECONDS
+    return {
+        "saturated_events_per_second": saturated,
+        "events_per_second_per_core": saturated / cores,
+        "events_per_second_per_student": per_student,
+        "students_per_core_all_dragging": saturated / cores / per_student,
+    }
+
+
+def benchmark_markdown(results: dict) -> str:
+    """The benchmark as a Markdown page: machine, targets, per-event numbers and capacity."""
+    machine = results["machine"]
+    capacity = results["capacity"]
+    lines = [
+        "# Benchmark",
+        "",
+        f"Produced by `{results['command']}` on {machine['cores']} cores and {machine['memory_gb']} GB of memory "
+        f"({machine['platform']}, Python {machine['python']}). The clients run on the same machine as the server and "
+        "take part of its CPU, so round trips are an upper bound for a classroom whose students use their own devices.",
+        "",
+        "## Targets",
+        "",
+        "| measure | measured | target | status |",
+        "|---|---|---|---|",
+    ]
+    for target in results["targets"]:
+        status = "met" if target["met"] else "**not met**"
+        lines.append(f"| {target['name']} | {target['value']:.2f} | {target['target']} | {status} |")
+    lines += [
+        "",
+        "## Handler compute time (ms, in-process, no server)",
+        "",
+        "| event | p50 | p95 | p99 |",
+        "|---|---|---|---|",
+    ]
+    for event, stats in results["handler_ms"].items():
+        lines.append(f"| {event} | {stats['p50']:.2f} | {stats['p95']:.2f} | {stats['p99']:.2f} |")
+    lines += [
+        "",
+        "## Round trips through the server (ms)",
+        "",
+        f"Concurrent students each send {results['settings']['concurrent_events_per_client']} events of the classroom "
+        f"script ({', '.join(CLASSROOM_SCRIPT)}), {THINK_SECONDS} s apart. A sketch event is the drawing plus "
+        "the refresh of every view that follows it in the browser.",
+        "",
+        "| run | p50 | p95 | p99 | errors | events per second |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, stats in results["round_trip_ms"].items():
+        rate = results["concurrent"][name.split("_")[1]]["events_per_second"] if name != "single" else None
+        rate_text = f"{rate:.1f}" if rate is not None else ""
+        lines.append(
+            f"| {name} | {stats['p50']:.1f} | {stats['p95']:.1f} | {stats['p99']:.1f} | "
+            f"{results['errors'][name]} | {rate_text} |"
+        )
+    memory = results["memory_mb"]
+    lines += [
+        "",
+        "## Memory and start-up",
+        "",
+        f"Resident memory of the server: {memory['before']:.0f} MB before and {memory['after']:.0f} MB after "
+        f"{memory['events']:,} events ({memory['growth_percent']:+.1f} %, {memory['errors']} errors). "
+        f"Cold start, from process start to the first served page: {results['cold_start_s']:.2f} s.",
+        "",
+        "## Beyond one machine",
+        "",
+        f"With {MEMORY_CLIENTS} clients sending events back to back, the server handled "
+        f"{capacity['saturated_events_per_second']:.0f} events per second, "
+        f"{capacity['events_per_second_per_core']:.0f} per core. A student dragging a slider sends about "
+        f"{capacity['events_per_second_per_student']:.0f} events per second, so one core keeps up with about "
+        f"{capacity['students_per_core_all_dragging']:.0f} students dragging at the same moment; students who read, "
+        "draw or think between drags need far less.",
+        "",
+        "When a class outgrows one machine:",
+        "",
+        "- Queue settings: `demo.queue(default_concurrency_limit=4, max_size=200)` runs four events at once and "
+        "rejects new ones when 200 wait, so a spike fails fast instead of piling up. A slider's `always_last` trigger "
+        "drops the positions a student dragged past while the server was busy.",
+        "- Bigger hardware: handlers are single-threaded (`torch.set_num_threads(1)`), so events per second grow with "
+        "the number of cores until the concurrency limit; raise `default_concurrency_limit` to the core count on "
+        "larger Space hardware.",
+        "- More replicas: each session's digit lives in the server's memory (`gr.State`), so several copies of the "
+        "app need sticky sessions behind a load balancer, or one Space per group of students.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def print_table(results: dict) -> None:
+    print(f"{'measure':<44} {'p50':>8} {'p95':>8} {'p99':>8}")
+    for event, stats in results["handler_ms"].items():
+        print(f"{'handler ' + event + ' (ms)':<44} {stats['p50']:8.2f} {stats['p95']:8.2f} {stats['p99']:8.2f}")
+    for name, stats in results["round_trip_ms"].items():
+        errors = results["errors"][name]
+        label = f"round trip {name} (ms), {errors} errors"
+        print(f"{label:<44} {stats['p50']:8.1f} {stats['p95']:8.1f} {stats['p99']:8.1f}")
+    memory = results["memory_mb"]
+    print(f"memory: {memory['before']:.0f} MB before, {memory['after']:.0f} MB after {memory['events']} events")
+    print(f"cold start: {results['cold_start_s']:.2f} s")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

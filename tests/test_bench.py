@@ -1,0 +1,26 @@
+"""The benchmark command, in its quick mode: it starts the real app, drives it and writes its reports."""
+
+import json
+
+from ae_demo import bench
+
+
+def test_quick_benchmark_writes_reports(tmp_path):
+    assert bench.main(["--out", str(tmp_path), "--quick"]) == 0
+
+    results = json.loads((tmp_path / "benchmark.json").read_text())
+    for event in bench.EVENT_KINDS:
+        assert results["handler_ms"][event]["p50"] > 0, event
+    assert results["round_trip_ms"]["single"]["p50"] > 0
+    assert results["round_trip_ms"]["single"]["p95"] >= results["round_trip_ms"]["single"]["p50"]
+    for count in bench.QUICK.concurrent_clients:
+        assert results["round_trip_ms"][f"concurrent_{count}"]["count"] > 0
+        assert results["errors"][f"concurrent_{count}"] == 0
+    assert results["memory_mb"]["before"] > 0
+    assert results["memory_mb"]["after"] > 0
+    assert 0 < results["cold_start_s"] < bench.STARTUP_TIMEOUT_SECONDS
+    assert results["capacity"]["students_per_core_all_dragging"] > 0
+    assert len(results["targets"]) == 7
+    markdown = (tmp_path / "benchmark.md").read_text()
+    assert "## Beyond one machine" in markdown
+    assert results["command"] in markdown

@@ -1,0 +1,102 @@
+"""Staying up: concurrent valid and bad requests against one server, and cleanup of returned files."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
+from PIL import Image
+
+from ae_demo.render import DISPLAY_SCALE
+
+CLIENTS = 8
+ROUNDS = 6
+CLEANUP = (1, 2)  # delete returned files older than 2 s, checking every second
+
+
+@pytest.fixture(scope="module")
+def soak_url(lab):
+    """A server of its own, whose cache cleanup runs every second."""
+    from ae_demo.ui import build_demo, launch_options
+
+    demo = build_demo(lab, cache_cleanup=CLEANUP)
+    _, url, _ = demo.launch(server_name="127.0.0.1", prevent_thread_lock=True, quiet=True, **launch_options())
+    yield url
+    demo.close()
+
+
+def remote_path(output) -> Path:
+    """Server-side path of a file output, as a client with download_files=False receives it."""
+    return Path(output["path"] if isinstance(output, dict) else output.path)
+
+
+def test_concurrent_valid_and_bad_requests(soak_url, lab, tmp_path):
+    corrupt = tmp_path / "corrupt.png"
+    corrupt.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    text = tmp_path / "notes.png"
+    text.write_text("not an image")
+    rng = np.random.default_rng(0)
+    latents = [rng.uniform(lab.latent_low, lab.latent_high).round(2) for _ in range(CLIENTS * ROUNDS)]
+    failures: list[str] = []
+    rejected = []
+
+    def student(index: int) -> None:
+        client = Client(soak_url, verbose=False)
+        try:
+            for round_index in range(ROUNDS):
+                latent = latents[index * ROUNDS + round_index]
+                image = np.asarray(Image.open(client.predict(*latent, api_name="/decode")).convert("L"))
+                expected = np.round(np.clip(lab.decode(latent), 0, 1) * 255)
+                if np.abs(image[::DISPLAY_SCALE, ::DISPLAY_SCALE] - expected).max() > 1:
+                    failures.append(f"decode {index}/{round_index} returned a wrong image")
+                bad = corrupt if round_index % 2 else text
+                try:
+                    client.predict(handle_file(str(bad)), api_name="/upload")
+                    failures.append(f"upload of {bad.name} was accepted")
+                except AppError:
+                    rejected.append(bad.name)
+                try:
+                    client.predict(10_000, api_name="/sample")
+                    failures.append("sample 10000 was accepted")
+                except AppError:
+                    rejected.append("sample")
+                noisy = client.predict("masking", 0.5, round_index, api_name="/noise")
+                if not Path(noisy[1]).is_file():
+                    failures.append("noise view returned no image")
+        except Exception as error:  # noqa: BLE001 - any other failure fails the test below
+            failures.append(f"student {index}: {error!r}")
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=student, args=(index,)) for index in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+
+    assert not failures, failures[:5]
+    assert len(rejected) == 2 * CLIENTS * ROUNDS
+    check = Client(soak_url, verbose=False)
+    assert check.predict(0, api_name="/sample"), "the server must still answer"
+    check.close()
+
+
+def test_returned_files_are_deleted(soak_url, lab):
+    client = Client(soak_url, verbose=False, download_files=False)
+    rng = np.random.default_rng(1)
+    paths = [
+        remote_path(client.predict(*rng.uniform(lab.latent_low, lab.latent_high), api_name="/decode"))
+        for _ in range(20)
+    ]
+    client.close()
+    assert all(path.is_file() for path in paths)
+
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(path.exists() for path in paths):
+        time.sleep(0.5)
+    assert not any(path.exists() for path in paths), "returned files must be deleted once older than the limit"
