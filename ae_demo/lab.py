@@ -8,6 +8,7 @@ draws for a given latent vector. Digits are float arrays (28, 28) in [0, 1].
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import dataclass
@@ -16,9 +17,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ae_demo import IMAGE_SIZE, WEIGHTS_DIR, metrics
-from ae_demo.model import load_model
+from ae_demo import IMAGE_SIZE, REPO_DIR, WEIGHTS_DIR, metrics
+from ae_demo.model import BOTTLENECK_SIZES, load_model
 from ae_demo.noise import add_noise
+from ae_demo.pca import PCABaseline
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +28,7 @@ AUTOENCODER_NAME = "autoencoder_d16"
 DENOISER_NAME = "denoising"
 DEFAULT_THRESHOLD_PERCENTILE = 99.0
 SLIDER_MARGIN = 0.25  # latent sliders reach this fraction of the 0.5–99.5 % span beyond it
+EVALUATION_REPORT = REPO_DIR / "reports" / "evaluation.json"
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,32 @@ class ErrorAnalysis:
     unusual: bool
 
 
+@dataclass(frozen=True)
+class BottleneckComparison:
+    """One digit rebuilt through a bottleneck of ``size`` numbers by the autoencoder and by PCA."""
+
+    size: int
+    autoencoder: np.ndarray
+    autoencoder_mse: float
+    pca: np.ndarray
+    pca_mse: float
+
+
+def read_mse_curve(report: Path = EVALUATION_REPORT) -> dict[str, list[tuple[int, float]]]:
+    """Test-set MSE against bottleneck size per method ("autoencoder", "pca") from an evaluation report.
+
+    Returns an empty dict when the report is missing, so the app still runs without it.
+    """
+    if not report.is_file():
+        logger.warning("evaluation report not found at %s; the bottleneck view shows no test-set curve", report)
+        return {}
+    reconstruction = json.loads(report.read_text())["reconstruction"]
+    return {
+        method: sorted((int(size), float(values["mse"])) for size, values in reconstruction[method].items())
+        for method in ("autoencoder", "pca")
+    }
+
+
 def as_digit(image: np.ndarray) -> np.ndarray:
     """Validate and return a float32 (28, 28) image in [0, 1]."""
     digit = np.asarray(image, np.float32)
@@ -76,9 +105,20 @@ def _batch(digit: np.ndarray) -> torch.Tensor:
 class Lab:
     """The plain autoencoder, the denoising autoencoder and the test-set reference statistics."""
 
-    def __init__(self, autoencoder: torch.nn.Module, record: dict, denoiser: torch.nn.Module) -> None:
+    def __init__(
+        self,
+        autoencoder: torch.nn.Module,
+        record: dict,
+        denoiser: torch.nn.Module,
+        bottleneck_models: dict[int, torch.nn.Module],
+        pca: PCABaseline,
+        mse_curve: dict[str, list[tuple[int, float]]],
+    ) -> None:
         self.autoencoder = autoencoder.eval()
         self.denoiser = denoiser.eval()
+        self.bottleneck_models = {size: model.eval() for size, model in sorted(bottleneck_models.items())}
+        self.pca = pca
+        self.mse_curve = mse_curve
         self.record = record
         reference = record["test_metrics"]["reference"]
         self.error_quantiles = np.asarray(reference["error_quantiles"], np.float64)
@@ -93,14 +133,23 @@ class Lab:
         self.latent_high = np.ceil((high + margin) * 100) / 100
 
     @classmethod
-    def load(cls, weights_dir: Path = WEIGHTS_DIR) -> Lab:
-        """Load both shipped models from ``weights_dir`` and log how long it took."""
+    def load(cls, weights_dir: Path = WEIGHTS_DIR, report: Path = EVALUATION_REPORT) -> Lab:
+        """Load the shipped models and PCA from ``weights_dir`` and log how long it took."""
         started = time.perf_counter()
         autoencoder, record = load_model(weights_dir / AUTOENCODER_NAME)
         denoiser, _ = load_model(weights_dir / DENOISER_NAME)
+        bottleneck_models = {size: load_model(weights_dir / f"autoencoder_d{size}")[0] for size in BOTTLENECK_SIZES}
+        pca = PCABaseline.load(weights_dir)
         seconds = time.perf_counter() - started
-        logger.info("loaded %s and %s from %s in %.2f s on cpu", AUTOENCODER_NAME, DENOISER_NAME, weights_dir, seconds)
-        return cls(autoencoder, record, denoiser)
+        logger.info(
+            "loaded %s, %s, %d bottleneck sizes and PCA from %s in %.2f s on cpu",
+            AUTOENCODER_NAME,
+            DENOISER_NAME,
+            len(bottleneck_models),
+            weights_dir,
+            seconds,
+        )
+        return cls(autoencoder, record, denoiser, bottleneck_models, pca, read_mse_curve(report))
 
     @property
     def latent_dim(self) -> int:
@@ -174,3 +223,23 @@ class Lab:
             threshold_mse=threshold_mse,
             unusual=error_value > threshold_mse,
         )
+
+    @torch.inference_mode()
+    def compare_bottlenecks(self, digit: np.ndarray) -> list[BottleneckComparison]:
+        """Rebuild a digit through every shipped bottleneck size, with the autoencoder and with PCA."""
+        clean = as_digit(digit)
+        batch = _batch(clean)
+        comparisons = []
+        for size, model in self.bottleneck_models.items():
+            autoencoder_output = model(batch)[0, 0].numpy()
+            pca_output = self.pca.reconstruct(clean, size).astype(np.float32)
+            comparisons.append(
+                BottleneckComparison(
+                    size=size,
+                    autoencoder=autoencoder_output,
+                    autoencoder_mse=float(metrics.mse(clean, autoencoder_output)),
+                    pca=pca_output,
+                    pca_mse=float(metrics.mse(clean, pca_output)),
+                )
+            )
+        return comparisons

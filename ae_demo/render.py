@@ -63,6 +63,13 @@ def colorbar_stops(signed: bool, count: int = 11) -> list[tuple[float, str]]:
     return stops
 
 
+def figure_to_array(figure: Figure) -> np.ndarray:
+    """Render a matplotlib figure off-screen (no pyplot state, nothing to close) as uint8 RGB."""
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].copy()
+
+
 def error_distribution_plot(quantiles: np.ndarray, value: float, threshold: float) -> np.ndarray:
     """Histogram of the test set's errors (from its quantiles) with the digit's error and the threshold marked.
 
@@ -90,6 +97,31 @@ def error_distribution_plot(quantiles: np.ndarray, value: float, threshold: floa
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
 
-    canvas = FigureCanvasAgg(figure)  # off-screen; no pyplot state, nothing to close
-    canvas.draw()
-    return np.asarray(canvas.buffer_rgba())[..., :3].copy()
+    return figure_to_array(figure)
+
+
+AUTOENCODER_COLOUR = "#1f77b4"
+PCA_COLOUR = "#ff7f0e"
+
+
+def bottleneck_plot(
+    curve: dict[str, list[tuple[int, float]]], sizes: list[int], autoencoder_mse: list[float], pca_mse: list[float]
+) -> np.ndarray:
+    """MSE against bottleneck size: test-set means as lines, this digit's errors as large dots.
+
+    Blue is the autoencoder and orange is PCA; the axes carry numbers only, and the
+    interface explains the colours. Returns uint8 RGB (H, W, 3).
+    """
+    figure = Figure(figsize=(5.6, 3.0), dpi=100, layout="constrained")
+    axes = figure.add_subplot()
+    for method, colour in (("autoencoder", AUTOENCODER_COLOUR), ("pca", PCA_COLOUR)):
+        if method in curve:
+            xs, ys = zip(*curve[method], strict=True)
+            axes.plot(xs, ys, "-", color=colour, linewidth=1.5, alpha=0.7)
+    axes.plot(sizes, autoencoder_mse, "o", color=AUTOENCODER_COLOUR, markersize=8)
+    axes.plot(sizes, pca_mse, "s", color=PCA_COLOUR, markersize=8)
+    axes.set_xscale("log", base=2)
+    axes.set_yscale("log")
+    axes.set_xticks(sizes, [str(size) for size in sizes])
+    axes.grid(True, which="both", alpha=0.3)
+    return figure_to_array(figure)

@@ -165,3 +165,17 @@ def test_samples_show_every_class(samples):
     assert sum(sample.group == "unusual" for sample in samples) >= 6
     for sample in samples:
         assert Path(sample.path()).is_file()
+
+
+def test_show_all_fills_bottleneck_view(client, lab):
+    client.predict(12, api_name="/sample")
+    outputs = client.predict("gaussian", 0.2, 0, "absolute", False, 99.0, api_name="/show_all")
+    autoencoder_gallery, pca_gallery, plot = outputs[-3:]
+    assert len(autoencoder_gallery) == len(lab.bottleneck_models)
+    assert len(pca_gallery) == len(lab.bottleneck_models)
+    captions = [item["caption"] for item in autoencoder_gallery]
+    assert captions[0].startswith("d=2 · MSE ")
+    errors = [float(caption.split("MSE ")[1]) for caption in captions]
+    assert errors[0] > errors[-1], "a 64-number bottleneck must rebuild the digit better than a 2-number one"
+    assert np.asarray(Image.open(autoencoder_gallery[0]["image"])).shape[:2] == (280, 280)
+    assert np.asarray(Image.open(plot)).ndim == 3

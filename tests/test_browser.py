@@ -108,6 +108,11 @@ def test_english_views_respond(browser, server_url):
         wait_for_new_image(page, "#decoded", decoded)
         screenshot(page, "latent_en.png")
 
+        page.get_by_role("tab", name="Bottleneck size").click()
+        page.locator("#bottleneck-autoencoder img").nth(5).wait_for()
+        assert page.locator("#bottleneck-pca img").count() == 6
+        screenshot(page, "bottleneck_en.png")
+
         page.get_by_role("tab", name="Draw").click()
         canvas = page.locator("#sketch canvas").first
         canvas.wait_for()
@@ -144,6 +149,11 @@ def test_chinese_locale_translates_interface(browser, server_url):
         drag_slider(page, "#z2", 0.05)
         wait_for_new_image(page, "#decoded", decoded)
         screenshot(page, "latent_zh.png")
+
+        page.get_by_role("tab", name="瓶颈大小").click()
+        page.locator("#bottleneck-pca img").nth(5).wait_for()
+        page.get_by_text("瓶颈应该多宽？").wait_for()
+        screenshot(page, "bottleneck_zh.png")
 
         page.get_by_role("tab", name="原理").click()
         page.get_by_text("为什么瓶颈必须窄").wait_for()

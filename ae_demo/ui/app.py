@@ -7,6 +7,7 @@ import numpy as np
 
 from ae_demo import render
 from ae_demo.lab import DEFAULT_THRESHOLD_PERCENTILE, Lab
+from ae_demo.model import BOTTLENECK_SIZES
 from ae_demo.noise import NOISE_KINDS
 from ae_demo.samples import SAMPLES_DIR, load_manifest
 from ae_demo.ui.handlers import ERROR_MODES, Handlers
@@ -17,6 +18,9 @@ DISPLAY_HEIGHT = 240  # px for each 28×28 digit shown
 GALLERY_HEIGHT = 560  # px: room for five rows of eight MNIST thumbnails on a laptop screen
 DEFAULT_NOISE_LEVEL = 0.3
 MAX_UPLOAD_SIZE = "10mb"
+# Every event writes its output images to Gradio's cache; a busy classroom writes megabytes a
+# minute, so files older than 10 minutes are deleted every 5 minutes.
+CACHE_CLEANUP = (300, 600)
 SKETCH_CANVAS = (280, 280)
 SKETCH_BRUSH_SIZE = 22
 UPLOAD_TYPES = [".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"]
@@ -47,6 +51,23 @@ def _digit_image(key: str, elem_id: str, value: np.ndarray | None = None) -> gr.
     )
 
 
+def _digit_gallery(key: str, elem_id: str) -> gr.Gallery:
+    """A one-row output gallery of enlarged digits, one per bottleneck size."""
+    return gr.Gallery(
+        label=i18n(key),
+        columns=len(BOTTLENECK_SIZES),
+        rows=1,
+        height="auto",
+        format="png",
+        allow_preview=False,
+        object_fit="contain",
+        interactive=False,
+        buttons=[],
+        elem_id=elem_id,
+        elem_classes="pixelated",
+    )
+
+
 def select_index(offset: int):
     """A gallery select handler returning the clicked item's index plus ``offset``."""
 
@@ -56,8 +77,12 @@ def select_index(offset: int):
     return selected
 
 
-def build_demo(lab: Lab | None = None) -> gr.Blocks:
-    """Build the interface around ``lab`` (by default the shipped models)."""
+def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CLEANUP) -> gr.Blocks:
+    """Build the interface around ``lab`` (by default the shipped models).
+
+    ``cache_cleanup`` is Gradio's ``delete_cache``: every first-number seconds, delete
+    the output files older than second-number seconds.
+    """
     lab = lab or Lab.load()
     samples = load_manifest()
     handlers = Handlers(lab, samples)
@@ -65,7 +90,7 @@ def build_demo(lab: Lab | None = None) -> gr.Blocks:
     unusual_items = [(str(sample.path()), sample.caption) for sample in samples if sample.group == "unusual"]
     first_digit = handlers.sample_digits[0]
 
-    with gr.Blocks(title=TITLE, delete_cache=(3600, 3600)) as demo:
+    with gr.Blocks(title=TITLE, delete_cache=cache_cleanup) as demo:
         digit_state = gr.State(first_digit)
         sample_index = gr.Number(visible=False, precision=0)
 
@@ -213,6 +238,16 @@ def build_demo(lab: Lab | None = None) -> gr.Blocks:
                         latent_note = gr.Markdown(elem_id="latent-note")
                 gr.Markdown(i18n("latent_explainer"))
 
+            with gr.Tab(i18n("tab_bottleneck"), id="bottleneck"):
+                bottleneck_autoencoder_gallery = _digit_gallery(
+                    "bottleneck_autoencoder_label", "bottleneck-autoencoder"
+                )
+                bottleneck_pca_gallery = _digit_gallery("bottleneck_pca_label", "bottleneck-pca")
+                bottleneck_plot_image = gr.Image(
+                    label=i18n("bottleneck_plot_label"), format="png", interactive=False, elem_id="bottleneck-plot"
+                )
+                gr.Markdown(i18n("bottleneck_explainer"))
+
             with gr.Tab(i18n("tab_ideas"), id="ideas"):
                 gr.Markdown(i18n("ideas_body"), latex_delimiters=[])
 
@@ -229,8 +264,9 @@ def build_demo(lab: Lab | None = None) -> gr.Blocks:
             verdict_markdown,
         ]
         latent_outputs = [*latent_sliders, decoded_image, latent_digit_image, latent_note]
+        bottleneck_outputs = [bottleneck_autoencoder_gallery, bottleneck_pca_gallery, bottleneck_plot_image]
         all_inputs = [*noise_inputs, error_mode_radio, overlay_checkbox, threshold_slider]
-        all_outputs = [*noise_outputs, *heatmap_outputs, *latent_outputs]
+        all_outputs = [*noise_outputs, *heatmap_outputs, *latent_outputs, *bottleneck_outputs]
         new_digit = [digit_state, model_input_image]
 
         def refresh_after(event: gr.events.Dependency) -> None:

@@ -169,6 +169,26 @@ class Handlers:
         latent = self.lab.random_latent(secrets.randbits(32))
         return [*np.round(latent, 3).tolist(), render.display_digit(self.lab.decode(latent))]
 
+    def show_bottlenecks(self, digit: np.ndarray, request: gr.Request) -> tuple[list, list, np.ndarray]:
+        """Gallery items for the autoencoder and PCA at every bottleneck size, and the MSE plot."""
+        language = request_language(request)
+        comparisons = self.lab.compare_bottlenecks(as_digit(digit))
+
+        autoencoder_items = []
+        pca_items = []
+        for item in comparisons:
+            autoencoder_caption = translate("bottleneck_caption", language, size=item.size, mse=item.autoencoder_mse)
+            pca_caption = translate("bottleneck_caption", language, size=item.size, mse=item.pca_mse)
+            autoencoder_items.append((render.display_digit(item.autoencoder), autoencoder_caption))
+            pca_items.append((render.display_digit(item.pca), pca_caption))
+        plot = render.bottleneck_plot(
+            self.lab.mse_curve,
+            [item.size for item in comparisons],
+            [item.autoencoder_mse for item in comparisons],
+            [item.pca_mse for item in comparisons],
+        )
+        return autoencoder_items, pca_items, plot
+
     def show_all(
         self,
         digit: np.ndarray,
@@ -185,4 +205,5 @@ class Handlers:
             *self.show_noise(digit, kind, level, seed, request),
             *self.show_heatmap(digit, mode, overlay, threshold, request),
             *self.reset_latent(digit, request),
+            *self.show_bottlenecks(digit, request),
         ]

@@ -100,6 +100,26 @@ EN: dict[str, str] = {
         "stroke, thickness and slant together, and points far from real encodings decode to blurs."
         " **Random latent** draws z from a Gaussian fitted to the test-set encodings."
     ),
+    # Bottleneck view
+    "tab_bottleneck": "Bottleneck size",
+    "bottleneck_autoencoder_label": "Autoencoder, bottleneck of d numbers",
+    "bottleneck_pca_label": "PCA, first d principal components",
+    "bottleneck_plot_label": "MSE against bottleneck size d (log scales). Lines: mean over the 10,000 MNIST test digits; dots: this digit. Blue: autoencoder; orange: PCA.",
+    "bottleneck_caption": "d={size} · MSE {mse:.4f}",
+    "bottleneck_explainer": (
+        "### How wide should the bottleneck be?\n"
+        "Each column squeezes the same digit through **d** numbers. **Too narrow** (d = 2 or 4) and the "
+        "network can only store the rough class and slant, so details vanish and many digits come out "
+        "as the same blurry average. Wider bottlenecks keep more detail and the error falls. **Too wide** "
+        "and the network no longer has to find structure: with as many numbers as pixels it can copy its "
+        "input, noise and all, without learning what digits look like. Test error alone cannot tell you "
+        "that, but the denoising and unusual-input tabs can.\n\n"
+        "**PCA** is the best *linear* code of each size: it keeps the directions of largest variance in the "
+        "training set. The autoencoder's non-linear encoder and decoder reach a lower error at the same d.\n\n"
+        "**Why MSE blurs:** when the code cannot say exactly where a stroke edge lies, the output with the "
+        "lowest *average* squared error is the average of the possible edges, a grey blur. Narrow "
+        "bottlenecks make this easy to see."
+    ),
     # Ideas tab
     "tab_ideas": "How it works",
     "ideas_body": (
@@ -220,6 +240,22 @@ ZH: dict[str, str] = {
         "每个滑块改变其中一个数，拖动时右侧的图像会实时重画。滑块的范围来自 10,000 个 MNIST 测试数字的编码。"
         "普通自编码器不会给单个数赋予明确含义，所以一个滑块常常同时改变笔画、粗细和倾斜；"
         "远离真实编码的点会被解码成一团模糊。**随机潜向量**从拟合测试集编码的高斯分布中抽取 z。"
+    ),
+    "tab_bottleneck": "瓶颈大小",
+    "bottleneck_autoencoder_label": "自编码器，瓶颈为 d 个数",
+    "bottleneck_pca_label": "PCA，前 d 个主成分",
+    "bottleneck_plot_label": "MSE 与瓶颈大小 d 的关系（对数刻度）。线：10,000 个 MNIST 测试数字的平均值；点：当前数字。蓝色：自编码器；橙色：PCA。",
+    "bottleneck_caption": "d={size} · MSE {mse:.4f}",
+    "bottleneck_explainer": (
+        "### 瓶颈应该多宽？\n"
+        "每一列都把同一个数字压缩进 **d** 个数。**太窄**（d = 2 或 4）时，网络只能记住大致的类别和倾斜，"
+        "细节消失，很多数字会变成同一个模糊的平均形状。瓶颈越宽，保留的细节越多，误差越小。**太宽**时，"
+        "网络不再需要寻找结构：如果数的个数和像素一样多，它可以连同噪声一起复制输入，却学不到数字应有的样子。"
+        "仅看测试误差无法发现这一点，但去噪和异常输入两个标签页可以。\n\n"
+        "**PCA** 是每种大小下最好的*线性*编码：它保留训练集中方差最大的方向。"
+        "自编码器的非线性编码器和解码器在相同的 d 下能达到更低的误差。\n\n"
+        "**为什么 MSE 会产生模糊：**当编码无法准确说明笔画边缘的位置时，使*平均*平方误差最小的输出是各种可能边缘的平均，"
+        "也就是一片灰色的模糊。瓶颈越窄，这一点越明显。"
     ),
     "tab_ideas": "原理",
     "ideas_body": (
