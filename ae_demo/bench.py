@@ -3,10 +3,11 @@
 Run:
     python -m ae_demo.bench --out reports
 
-Measures handler compute time per event, the round trip of one client dragging a latent
-slider, 10 and 50 concurrent clients running a mixed classroom script, the server's
-resident memory before and after 10,000 events, and the cold start from process start
-to the first served page. Prints a table and writes ``OUT/benchmark.json``.
+It measures handler compute time per event and the round trip of one client dragging a
+latent slider. It then runs 10 and 50 concurrent clients through a mixed classroom
+script, reads the server's resident memory before and after 10,000 events, and times
+the cold start from process start to the first served page. It prints a table and
+writes ``OUT/benchmark.json`` and ``OUT/benchmark.md``.
 
 Clients run in this process and share the machine's cores with the server, as they
 would not in a real classroom, so the round trips here are an upper bound.
@@ -77,7 +78,7 @@ def percentiles(values_ms: list[float]) -> dict:
 
 
 def _sketch_file(folder: Path) -> Path:
-    """A 280×280 drawing of a '7': black strokes on white, as the sketchpad sends it."""
+    """Draw a '7' as the sketchpad sends it: black strokes on a white 280×280 PNG."""
     path = folder / "sketch.png"
     image = Image.new("RGB", (280, 280), "white")
     draw = ImageDraw.Draw(image)
@@ -321,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def check_targets(results: dict) -> list[dict]:
-    """The classroom targets for a 2-core machine, each with its measured value."""
+    """Compare the measurements with the classroom targets for a 2-core machine."""
     largest = max(int(name.split("_")[1]) for name in results["round_trip_ms"] if name.startswith("concurrent_"))
     rows = [
         ("handler compute p50, slider to image (ms)", results["handler_ms"]["decode"]["p50"], "<=", 5),
@@ -339,10 +340,10 @@ def check_targets(results: dict) -> list[dict]:
 
 
 def estimate_capacity(results: dict) -> dict:
-    """Students one core can serve, from the saturated throughput of the memory run.
+    """Estimate how many students one core serves, from the saturated throughput of the memory run.
 
-    A student dragging a slider sends one event every THINK_SECONDS plus the round trip;
-    assuming every student drags at once is the worst case, so the estimate is low.
+    A student dragging a slider sends about one event every THINK_SECONDS. The estimate
+    assumes that every student drags at once, the worst case, so it is low.
     """
     saturated = results["concurrent_memory"]["events_per_second"]
     cores = results["machine"]["cores"]
@@ -356,7 +357,7 @@ def estimate_capacity(results: dict) -> dict:
 
 
 def benchmark_markdown(results: dict) -> str:
-    """The benchmark as a Markdown page: machine, targets, per-event numbers and capacity."""
+    """Render the benchmark as a Markdown page: machine, targets, per-event numbers and capacity."""
     machine = results["machine"]
     capacity = results["capacity"]
     lines = [

@@ -1,8 +1,8 @@
 """Evaluate the shipped models against PCA, classical filters and unusual inputs.
 
 Run (the roots are the folders torchvision's MNIST and FashionMNIST take):
-    python -m ae_demo.evaluate --data-root ../shared/datasets/mnist \\
-        --fashion-root ../shared/datasets/fashion-mnist --out reports
+    python -m ae_demo.evaluate --data-root MNIST_ROOT \\
+        --fashion-root FASHION_ROOT --out reports
 
 Writes ``OUT/evaluation.json``, ``OUT/evaluation.md`` and the plots ``OUT/mse_vs_d.png``
 and ``OUT/psnr_vs_noise.png``, and prints every target with its measured value.
@@ -115,7 +115,7 @@ def evaluate_detection(images: torch.Tensor, fashion: torch.Tensor, weights_dir:
 
 
 def check_targets(results: dict) -> list[dict]:
-    """The targets for the full test set, each with its measured value and whether it is met."""
+    """Compare the results with the targets for the full test set."""
     reconstruction = results["reconstruction"]["autoencoder"]
     gaussian = results["denoising"]["gaussian_0.5"]
     denoiser_psnr = gaussian["denoising_autoencoder"]["psnr"]
@@ -139,7 +139,7 @@ def check_targets(results: dict) -> list[dict]:
 
 
 def model_recipes(weights_dir: Path) -> dict:
-    """How each evaluated network was trained, from its JSON record."""
+    """Collect how each evaluated network was trained from its JSON record."""
     names = [f"autoencoder_d{size}" for size in BOTTLENECK_SIZES] + ["naive", "denoising"]
     recipes = {}
     for name in names:

@@ -1,9 +1,9 @@
 """The operations the app shows, on single 28×28 digits, with no user interface.
 
-``Lab`` loads the shipped models once and answers the questions each view asks:
-what noise does to a digit and how well each model removes it, how far a digit's
-reconstruction error lies in the MNIST test-set distribution, and what the decoder
-draws for a given latent vector. Digits are float arrays (28, 28) in [0, 1].
+``Lab`` loads the shipped models once and computes what each view shows: a noisy
+digit and each model's reconstruction of it, where a digit's reconstruction error lies
+in the MNIST test-set distribution, the decoder's image for a latent vector, and the
+digit rebuilt through every bottleneck size. Digits are float arrays (28, 28) in [0, 1].
 """
 
 from __future__ import annotations

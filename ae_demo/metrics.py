@@ -44,7 +44,7 @@ def pixel_error(image: np.ndarray, reconstruction: np.ndarray) -> np.ndarray:
 def percentile_of(value: float, quantiles: np.ndarray) -> float:
     """Percent of the reference distribution below ``value``.
 
-    ``quantiles`` holds the distribution's quantiles at evenly spaced levels from 0 to
+    ``quantiles`` contains the distribution's quantiles at evenly spaced levels from 0 to
     100 %, so linear interpolation between them gives the percentile rank.
     """
     quantiles = np.asarray(quantiles, np.float64)

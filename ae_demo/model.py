@@ -140,7 +140,7 @@ class NaiveAutoencoder(EncoderDecoder):
 
 @dataclass(frozen=True)
 class Architecture:
-    """What is needed to rebuild a network before its weights are loaded."""
+    """Network kind and sizes: enough to rebuild a network before loading its weights."""
 
     kind: str
     latent_dim: int | None = None
@@ -164,7 +164,7 @@ class Architecture:
         return self.kind
 
     def bottleneck_size(self) -> int:
-        """How many numbers the encoder passes to the decoder for one image."""
+        """Return how many numbers the encoder passes to the decoder for one image."""
         if self.kind == "autoencoder":
             return int(self.latent_dim)
         if self.kind == "denoising":
@@ -197,7 +197,7 @@ def load_model(path_stem: Path) -> tuple[nn.Module, dict]:
     """Build the network named in ``path_stem.json`` and load its safetensors weights.
 
     Returns the model in eval mode and its JSON record. Raises FileNotFoundError
-    naming the missing file. safetensors holds raw tensors only, so loading runs no
+    naming the missing file. safetensors files contain raw tensors only, so loading runs no
     pickled code.
     """
     record = read_record(path_stem)

@@ -1,8 +1,9 @@
 """PCA as the linear baseline for the autoencoders: keep d principal components, rebuild from them.
 
 Fit on the MNIST training set and save (scikit-learn does the fitting):
-    python -m ae_demo.pca --data-root ../shared/datasets/mnist
+    python -m ae_demo.pca --data-root MNIST_ROOT
 
+MNIST_ROOT is the folder that contains MNIST/raw/ with the four IDX files.
 The components are stored as safetensors in ``weights/pca.safetensors`` with a JSON
 record beside it; reconstructing needs only numpy.
 """

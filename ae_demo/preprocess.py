@@ -1,6 +1,6 @@
 """Turn uploaded files and sketches into 28×28 digits the way MNIST was made.
 
-MNIST digits are white ink on black; each was scaled so its longer side is 20 px,
+MNIST digits are white ink on black. Each was scaled so its longer side is 20 px,
 keeping the aspect ratio, and placed in a 28×28 frame with its centre of mass at the
 centre. ``to_mnist_digit`` repeats those steps for any grayscale image.
 
@@ -115,10 +115,10 @@ def _border_level(gray: np.ndarray) -> float:
 def to_mnist_digit(gray: np.ndarray) -> np.ndarray:
     """Return a float32 (28, 28) MNIST-style digit in [0, 1] from a grayscale image.
 
-    Steps: make the ink white on black (inverting a light background), remove the
-    background level and stretch the ink to full range, crop to the ink's bounding
-    box, scale the longer side to 20 px keeping the aspect ratio, and paste into a
-    28×28 frame so the centre of mass sits at the centre.
+    The ink becomes white on black (a light background is inverted), the background
+    level is removed and the ink stretched to full range. The image is cropped to the
+    ink's bounding box and scaled so its longer side is 20 px, keeping the aspect
+    ratio. Last, it is pasted into a 28×28 frame with its centre of mass at the centre.
     Raises InputError("no_ink") for a blank image.
     """
     gray = np.asarray(gray, np.float32)

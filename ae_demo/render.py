@@ -28,7 +28,7 @@ def to_uint8(image: np.ndarray) -> np.ndarray:
 
 
 def display_digit(digit: np.ndarray) -> np.ndarray:
-    """A (28, 28) digit in [0, 1] as an enlarged uint8 grayscale image (280, 280)."""
+    """Enlarge a (28, 28) digit in [0, 1] to a uint8 grayscale image (280, 280)."""
     return upscale(to_uint8(digit))
 
 

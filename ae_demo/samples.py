@@ -2,7 +2,7 @@
 
 The app reads ``assets/samples/manifest.json`` and the 28×28 PNGs beside it. To make
 them again from the datasets:
-    python -m ae_demo.samples --data-root ../shared/datasets/mnist --fashion-root ../shared/datasets/fashion-mnist
+    python -m ae_demo.samples --data-root MNIST_ROOT --fashion-root FASHION_ROOT
 
 MNIST: Y. LeCun and C. Cortes, CC BY-SA 3.0. Fashion-MNIST: Zalando SE, MIT licence.
 """

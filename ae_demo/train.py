@@ -1,8 +1,11 @@
 """Train an autoencoder on MNIST and save its weights, record and reconstruction grid.
 
-Run (the shipped weights came from these commands; each record stores its own):
-    python -m ae_demo.train --model autoencoder --latent-dim 16 --data-root ../shared/datasets/mnist
-    python -m ae_demo.train --model denoising --data-root ../shared/datasets/mnist
+Run, for example:
+    python -m ae_demo.train --model autoencoder --latent-dim 16 --epochs 30 --data-root MNIST_ROOT
+    python -m ae_demo.train --model denoising --epochs 30 --data-root MNIST_ROOT
+
+MNIST_ROOT is the folder that contains MNIST/raw/ with the four IDX files.
+Each shipped weights file's JSON record stores the exact command that trained it.
 
 Writes ``<out>/<name>.safetensors``, ``<out>/<name>.json`` (architecture, command,
 data, epochs, seed, library versions, test metrics) and ``<out>/<name>_grid.png``

@@ -1,4 +1,4 @@
-"""The Gradio interface: ``build_demo`` assembles the views, ``launch_options`` holds the server settings.
+"""The Gradio interface: ``build_demo`` assembles the views, ``launch_options`` returns the server settings.
 
 Analytics are switched off before Gradio is imported, so neither building nor
 launching the app contacts any host.

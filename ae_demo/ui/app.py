@@ -18,8 +18,8 @@ DISPLAY_HEIGHT = 240  # px for each 28×28 digit shown
 GALLERY_HEIGHT = 560  # px: room for five rows of eight MNIST thumbnails on a laptop screen
 DEFAULT_NOISE_LEVEL = 0.3
 MAX_UPLOAD_SIZE = "10mb"
-# Every event writes its output images to Gradio's cache; a busy classroom writes megabytes a
-# minute, so files older than 10 minutes are deleted every 5 minutes.
+# Every event writes its output images to Gradio's cache, and a busy classroom writes megabytes a
+# minute. Every 5 minutes, files older than 10 minutes are deleted.
 CACHE_CLEANUP = (300, 600)
 SKETCH_CANVAS = (280, 280)
 SKETCH_BRUSH_SIZE = 22
@@ -38,7 +38,7 @@ i18n = gr.I18n(en=EN, zh=ZH, **{"zh-CN": ZH})
 
 
 def _digit_image(key: str, elem_id: str, value: np.ndarray | None = None) -> gr.Image:
-    """An output image for a 28×28 digit shown large; PNG keeps its pixels exact."""
+    """Create an output image that shows a 28×28 digit large, as PNG so its pixels stay exact."""
     return gr.Image(
         value,
         label=i18n(key),
@@ -52,7 +52,7 @@ def _digit_image(key: str, elem_id: str, value: np.ndarray | None = None) -> gr.
 
 
 def _digit_gallery(key: str, elem_id: str) -> gr.Gallery:
-    """A one-row output gallery of enlarged digits, one per bottleneck size."""
+    """Create a one-row output gallery of enlarged digits, one per bottleneck size."""
     return gr.Gallery(
         label=i18n(key),
         columns=len(BOTTLENECK_SIZES),

@@ -25,7 +25,7 @@ ERROR_MODES = ("absolute", "signed")
 
 
 def request_language(request: gr.Request | None) -> str:
-    """The request's language, "en" or "zh", from its Accept-Language header."""
+    """Return the request's language, "en" or "zh", from its Accept-Language header."""
     headers = getattr(request, "headers", None)
     return language_from_header(headers.get("accept-language") if headers else None)
 
@@ -35,7 +35,7 @@ def input_error(error: InputError, language: str) -> gr.Error:
 
 
 def colorbar_html(signed: bool) -> str:
-    """A horizontal colour scale with tick values, matching ``render.error_heatmap``."""
+    """Build a horizontal colour scale with tick values that matches ``render.error_heatmap``."""
     stops = render.colorbar_stops(signed)
     gradient = ", ".join(f"{colour} {index * 100 / (len(stops) - 1):.0f}%" for index, (_, colour) in enumerate(stops))
     ticks = [-1.0, -0.5, 0.0, 0.5, 1.0] if signed else [0.0, 0.25, 0.5, 0.75, 1.0]
@@ -56,7 +56,7 @@ class Handlers:
         self.samples = samples
         self.sample_digits = [sample.load() for sample in samples]
 
-    # Input: every source returns (digit, display image of what the model sees).
+    # Input: every source returns (digit, display image of the model's input).
 
     def load_sample(self, index: float | None, request: gr.Request) -> tuple[np.ndarray, np.ndarray]:
         language = request_language(request)
@@ -200,7 +200,7 @@ class Handlers:
         threshold: float,
         request: gr.Request,
     ) -> list:
-        """Every view at once, after the digit changed."""
+        """Compute every view at once, after the digit changed."""
         return [
             *self.show_noise(digit, kind, level, seed, request),
             *self.show_heatmap(digit, mode, overlay, threshold, request),

@@ -293,8 +293,8 @@ ZH: dict[str, str] = {
 }
 
 LANGUAGES = {"en": EN, "zh": ZH}
-# Gradio's browser side shows Chinese for these locales (custom keys registered under
-# "zh-CN" and "zh"; zh-TW falls back to its parent "zh"), and English for any other.
+# Gradio's browser side shows Chinese for these locales and English for any other. The custom
+# keys are registered under "zh-CN" and "zh", and zh-TW falls back to its parent "zh".
 CHINESE_LOCALES = ("zh-cn", "zh-tw", "zh-hans", "zh-hans-cn")
 
 
