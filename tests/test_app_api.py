@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pytest
 from gradio_client import Client, handle_file
@@ -179,3 +180,11 @@ def test_show_all_fills_bottleneck_view(client, lab):
     assert errors[0] > errors[-1], "a 64-number bottleneck must rebuild the digit better than a 2-number one"
     assert np.asarray(Image.open(autoencoder_gallery[0]["image"])).shape[:2] == (280, 280)
     assert np.asarray(Image.open(plot)).ndim == 3
+
+
+def test_upload_over_size_limit_rejected(server_url):
+    too_large = bytes(10 * 2**20 + 1)  # one byte over the 10 MB limit
+    response = httpx.post(f"{server_url}/gradio_api/upload", files={"files": ("big.png", too_large)}, timeout=60)
+    assert response.status_code == 413
+    small = httpx.post(f"{server_url}/gradio_api/upload", files={"files": ("small.png", b"123")}, timeout=60)
+    assert small.status_code == 200

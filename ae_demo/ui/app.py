@@ -278,16 +278,23 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
         # index input also gives API clients a "sample" endpoint.
         mnist_gallery.select(select_index(0), None, sample_index, queue=False, api_visibility="private")
         unusual_gallery.select(select_index(mnist_count), None, sample_index, queue=False, api_visibility="private")
-        refresh_after(sample_index.change(handlers.load_sample, sample_index, new_digit, api_name="sample"))
-
-        refresh_after(use_drawing_button.click(handlers.load_sketch, sketchpad, new_digit, api_name="sketch"))
+        # Hidden progress also keeps a rejected input from replacing the shown digit with an
+        # error badge: the error appears as a message, and the previous digit stays.
+        quiet = {"show_progress": "hidden"}
+        refresh_after(sample_index.change(handlers.load_sample, sample_index, new_digit, api_name="sample", **quiet))
+        refresh_after(use_drawing_button.click(handlers.load_sketch, sketchpad, new_digit, api_name="sketch", **quiet))
         refresh_after(
             sketchpad.change(
-                handlers.follow_sketch, sketchpad, new_digit, trigger_mode="always_last", api_visibility="private"
+                handlers.follow_sketch,
+                sketchpad,
+                new_digit,
+                trigger_mode="always_last",
+                api_visibility="private",
+                **quiet,
             )
         )
         draw_tab.select(None, None, None, js=SELECT_BRUSH_JS)
-        refresh_after(upload_file.upload(handlers.load_upload, upload_file, new_digit, api_name="upload"))
+        refresh_after(upload_file.upload(handlers.load_upload, upload_file, new_digit, api_name="upload", **quiet))
 
         noise_slider.input(
             handlers.show_noise,

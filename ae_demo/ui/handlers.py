@@ -30,8 +30,14 @@ def request_language(request: gr.Request | None) -> str:
     return language_from_header(headers.get("accept-language") if headers else None)
 
 
+def user_error(key: str, language: str, **params: object) -> gr.Error:
+    """A gr.Error for bad input, titled and worded in the user's language, with no traceback in the log."""
+    message = translate(f"error_{key}", language, **params)
+    return gr.Error(message, title=translate("error_title", language), print_exception=False)
+
+
 def input_error(error: InputError, language: str) -> gr.Error:
-    return gr.Error(translate(f"error_{error.key}", language, **error.params))
+    return user_error(error.key, language, **error.params)
 
 
 def colorbar_html(signed: bool) -> str:
@@ -61,7 +67,7 @@ class Handlers:
     def load_sample(self, index: float | None, request: gr.Request) -> tuple[np.ndarray, np.ndarray]:
         language = request_language(request)
         if index is None or not float(index).is_integer() or not 0 <= int(index) < len(self.samples):
-            raise gr.Error(translate("error_no_sample", language))
+            raise user_error("no_sample", language)
         digit = self.sample_digits[int(index)]
         return digit, render.display_digit(digit)
 
@@ -71,6 +77,9 @@ class Handlers:
             digit = sketch_to_digit(sketch)
         except InputError as error:
             raise input_error(error, language) from error
+        except Exception as error:
+            logger.exception("failed to read a sketch")
+            raise user_error("unexpected", language) from error
         return digit, render.display_digit(digit)
 
     def follow_sketch(self, sketch: dict | None) -> tuple[np.ndarray, np.ndarray]:
@@ -78,18 +87,22 @@ class Handlers:
         try:
             digit = sketch_to_digit(sketch)
         except InputError:
-            raise gr.Error(None, visible=False) from None  # stops the chain quietly
+            # An invisible error stops the refresh that would follow, without a message.
+            raise gr.Error("empty sketch", visible=False, print_exception=False) from None
         return digit, render.display_digit(digit)
 
     def load_upload(self, path: str | None, request: gr.Request) -> tuple[np.ndarray, np.ndarray]:
         language = request_language(request)
         if not path:
-            raise gr.Error(translate("error_no_upload", language))
+            raise user_error("no_upload", language)
         try:
             digit = image_file_to_digit(path)
         except InputError as error:
             logger.info("rejected upload %s: %s", path, error)
             raise input_error(error, language) from error
+        except Exception as error:
+            logger.exception("failed to read upload %s", path)
+            raise user_error("unexpected", language) from error
         return digit, render.display_digit(digit)
 
     # Views
