@@ -3,7 +3,8 @@
 The package splits by concept. ``model`` defines the networks and loads their
 safetensors weights, ``data`` reads MNIST, ``noise``, ``metrics`` and
 ``preprocess`` are pure image functions, ``lab`` ties them into the operations the
-app shows, and ``ui`` builds the Gradio interface. Only ``ui`` imports Gradio.
+app shows, and ``ui`` builds the Gradio interface. Only ``ui`` and ``bench``, which
+drives the interface through a server, import Gradio.
 """
 
 from pathlib import Path

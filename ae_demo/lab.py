@@ -27,8 +27,10 @@ logger = logging.getLogger(__name__)
 AUTOENCODER_NAME = "autoencoder_d16"
 DENOISER_NAME = "denoising"
 DEFAULT_THRESHOLD_PERCENTILE = 99.0
+THRESHOLD_RANGE = (50.0, 99.9)  # percentiles the interface offers for the anomaly threshold
 SLIDER_MARGIN = 0.25  # latent sliders reach this fraction of the 0.5–99.5 % span beyond it
 EVALUATION_REPORT = REPO_DIR / "reports" / "evaluation.json"
+FULL_TEST_SET = 10_000  # MNIST test images; a report from a shorter --limit run is not shown
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,13 @@ def read_mse_curve(report: Path = EVALUATION_REPORT) -> dict[str, list[tuple[int
     if not report.is_file():
         logger.warning("evaluation report not found at %s; the bottleneck view shows no test-set curve", report)
         return {}
-    reconstruction = json.loads(report.read_text())["reconstruction"]
+    results = json.loads(report.read_text())
+    if results["test_images"] < FULL_TEST_SET:
+        logger.warning(
+            "%s covers only %d test images; the bottleneck view shows no curve", report, results["test_images"]
+        )
+        return {}
+    reconstruction = results["reconstruction"]
     return {
         method: sorted((int(size), float(values["mse"])) for size, values in reconstruction[method].items())
         for method in ("autoencoder", "pca")
@@ -138,7 +146,10 @@ class Lab:
         started = time.perf_counter()
         autoencoder, record = load_model(weights_dir / AUTOENCODER_NAME)
         denoiser, _ = load_model(weights_dir / DENOISER_NAME)
-        bottleneck_models = {size: load_model(weights_dir / f"autoencoder_d{size}")[0] for size in BOTTLENECK_SIZES}
+        bottleneck_models = {
+            size: autoencoder if size == autoencoder.latent_dim else load_model(weights_dir / f"autoencoder_d{size}")[0]
+            for size in BOTTLENECK_SIZES
+        }
         pca = PCABaseline.load(weights_dir)
         seconds = time.perf_counter() - started
         logger.info(
@@ -213,8 +224,7 @@ class Lab:
         clean = as_digit(digit)
         reconstruction = self.reconstruct(clean)
         error_value = float(metrics.mse(clean, reconstruction))
-        levels = np.linspace(0.0, 100.0, len(self.error_quantiles))
-        threshold_mse = float(np.interp(threshold_percentile, levels, self.error_quantiles))
+        threshold_mse = metrics.value_at_percentile(threshold_percentile, self.error_quantiles)
         return ErrorAnalysis(
             reconstruction=reconstruction,
             error=metrics.pixel_error(clean, reconstruction),

@@ -59,9 +59,14 @@ def denoising_metrics(model: nn.Module, images: torch.Tensor, kind: str, level: 
     }
 
 
+def noise_name(kind: str, level: float) -> str:
+    """Key for a noise case in results, like ``gaussian_0.5`` or ``masking_0.25``."""
+    return f"{kind}_{level:g}"
+
+
 def denoising_table(model: nn.Module, images: torch.Tensor, level: float = EVALUATION_LEVEL) -> dict:
-    """``denoising_metrics`` for every noise kind at one level, keyed like ``gaussian_0.5``."""
-    return {f"{kind}_{level:g}": denoising_metrics(model, images, kind, level) for kind in NOISE_KINDS}
+    """``denoising_metrics`` for every noise kind at one level, keyed by ``noise_name``."""
+    return {noise_name(kind, level): denoising_metrics(model, images, kind, level) for kind in NOISE_KINDS}
 
 
 def reference_statistics(model: nn.Module, images: torch.Tensor) -> dict:

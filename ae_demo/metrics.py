@@ -52,6 +52,13 @@ def percentile_of(value: float, quantiles: np.ndarray) -> float:
     return float(np.interp(value, quantiles, levels, left=0.0, right=100.0))
 
 
+def value_at_percentile(percentile: float, quantiles: np.ndarray) -> float:
+    """Value below which ``percentile`` percent of the distribution lies: the inverse of ``percentile_of``."""
+    quantiles = np.asarray(quantiles, np.float64)
+    levels = np.linspace(0.0, 100.0, len(quantiles))
+    return float(np.interp(percentile, levels, quantiles))
+
+
 def quantile_table(values: np.ndarray, count: int = 1001) -> np.ndarray:
     """Quantiles of ``values`` at ``count`` evenly spaced levels from 0 to 100 %."""
     return np.quantile(np.asarray(values, np.float64), np.linspace(0.0, 1.0, count))

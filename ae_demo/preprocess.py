@@ -37,6 +37,11 @@ class InputError(ValueError):
         self.params = params
 
 
+def _too_large() -> InputError:
+    # Chinese counts pixels in units of 10,000 (万), English in millions.
+    return InputError("image_too_large", megapixels=MAX_PIXELS // 1_000_000, ten_thousand_pixels=MAX_PIXELS // 10_000)
+
+
 def read_image_file(path: str | Path) -> np.ndarray:
     """Read an image file as grayscale float (H, W) in [0, 1], ink in either polarity.
 
@@ -53,7 +58,7 @@ def read_image_file(path: str | Path) -> np.ndarray:
             with Image.open(path) as image:
                 width, height = image.size
                 if width * height > MAX_PIXELS:
-                    raise InputError("image_too_large", megapixels=MAX_PIXELS // 1_000_000)
+                    raise _too_large()
                 if min(width, height) < MIN_SIDE:
                     raise InputError("image_too_small", width=width, height=height, minimum=MIN_SIDE)
                 image.seek(0)
@@ -64,7 +69,7 @@ def read_image_file(path: str | Path) -> np.ndarray:
     except InputError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise InputError("image_too_large", megapixels=MAX_PIXELS // 1_000_000) from error
+        raise _too_large() from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
         # Pillow raises these for truncated files, broken headers and non-image content.
         raise InputError("not_an_image") from error

@@ -7,6 +7,8 @@ from pathlib import Path
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ae_demo.targets import markdown_rows
+
 METHOD_NAMES = {
     "noisy": "noisy input",
     "autoencoder": "plain autoencoder (d=16)",
@@ -103,10 +105,6 @@ def write_report(results: dict, out: Path) -> None:
     plot_mse_vs_bottleneck(results["reconstruction"], out / "mse_vs_d.png")
     plot_psnr_vs_noise(results["denoising"], out / "psnr_vs_noise.png")
 
-    targets = []
-    for target in results["targets"]:
-        status = "met" if target["met"] else "**not met**"
-        targets.append(f"| {target['name']} | {target['value']:.4f} | {target['target']} | {status} |")
     auroc = [f"| {UNUSUAL_NAMES[name]} | {value:.4f} |" for name, value in results["ood_auroc"].items()]
     lines = [
         "# Evaluation",
@@ -118,9 +116,7 @@ def write_report(results: dict, out: Path) -> None:
         "",
         "## Targets",
         "",
-        "| measure | measured | target | status |",
-        "|---|---|---|---|",
-        *targets,
+        *markdown_rows(results["targets"]),
         "",
         "## Reconstruction against bottleneck size",
         "",

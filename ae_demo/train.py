@@ -29,7 +29,7 @@ from torchvision.utils import save_image
 
 from ae_demo import WEIGHTS_DIR, measure
 from ae_demo.data import DatasetNotFoundError, load_images
-from ae_demo.model import MODEL_KINDS, Architecture, count_parameters, save_weights
+from ae_demo.model import DEFAULT_DENOISING_WIDTH, MODEL_KINDS, Architecture, count_parameters, save_weights
 from ae_demo.noise import NOISE_KINDS, add_noise
 
 MAX_TRAINING_LEVEL = 0.75  # denoising training draws each image's noise level from U(0, 0.75)
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ae_demo.train", description=__doc__.splitlines()[0])
     parser.add_argument("--model", choices=MODEL_KINDS, default="autoencoder", help="network kind")
     parser.add_argument("--latent-dim", type=int, default=16, help="bottleneck size of the autoencoder")
-    parser.add_argument("--width", type=int, default=32, help="denoising model: channels at 14×14")
+    parser.add_argument("--width", type=int, default=DEFAULT_DENOISING_WIDTH, help="denoising model: channels at 14×14")
     parser.add_argument("--epochs", type=int, default=20, help="passes over the 60,000 training images")
     parser.add_argument("--batch-size", type=int, default=128, help="images per optimiser step")
     parser.add_argument("--lr", type=float, default=3e-3, help="peak learning rate of the one-cycle schedule")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from ae_demo.ui.translations import ZH
+
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 pytestmark = pytest.mark.browser
@@ -113,17 +115,9 @@ def test_english_views_respond(browser, server_url):
         assert page.locator("#bottleneck-pca img").count() == 6
         screenshot(page, "bottleneck_en.png")
 
-        page.get_by_role("tab", name="Draw").click()
-        canvas = page.locator("#sketch canvas").first
-        canvas.wait_for()
-        page.wait_for_timeout(800)  # the tab's script selects the Brush after 300 ms
-        box = canvas.bounding_box()
         model_input = image_source(page, "#model-input")
         latent_digit = image_source(page, "#latent-digit")
-        page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.2)
-        page.mouse.down()
-        page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.8, steps=12)
-        page.mouse.up()
+        draw_stroke(page)
         wait_for_new_image(page, "#model-input", model_input)
         wait_for_new_image(page, "#latent-digit", latent_digit)  # the views follow the drawing
         screenshot(page, "draw_en.png")
@@ -131,7 +125,7 @@ def test_english_views_respond(browser, server_url):
         context.close()
 
 
-def test_chinese_locale_translates_interface(browser, server_url):
+def test_chinese_locale_translates_interface(browser, server_url, tmp_path):
     context, page = open_app(browser, server_url, "zh-CN")
     try:
         assert page.get_by_role("tab", name="加噪与去噪").is_visible()
@@ -157,17 +151,50 @@ def test_chinese_locale_translates_interface(browser, server_url):
 
         page.get_by_role("tab", name="原理").click()
         page.get_by_text("为什么瓶颈必须窄").wait_for()
+
+        # A rejected upload: a Chinese message, and the digit the model saw stays on screen.
+        not_an_image = tmp_path / "notes.png"
+        not_an_image.write_text("not an image")
+        shown = image_source(page, "#model-input")
+        page.get_by_role("tab", name="上传").click()
+        page.locator("#upload input[type=file]").set_input_files(str(not_an_image))
+        toast = page.locator(".toast-body").filter(has_text=ZH["error_not_an_image"])
+        toast.wait_for()
+        assert ZH["error_title"] in toast.inner_text()
+        assert image_source(page, "#model-input") == shown
     finally:
         context.close()
 
 
-def test_unusual_sample_click_changes_verdict(browser, server_url):
+def draw_stroke(page) -> None:
+    """Open the Draw tab and draw one vertical stroke on the sketchpad."""
+    page.get_by_role("tab", name="Draw").click()
+    canvas = page.locator("#sketch canvas").first
+    canvas.wait_for()
+    page.wait_for_timeout(800)  # the tab's script selects the Brush after 300 ms
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.8, steps=12)
+    page.mouse.up()
+
+
+def test_same_sample_can_be_picked_again(browser, server_url):
     context, page = open_app(browser, server_url, "en-US")
     try:
         page.get_by_role("tab", name="Error heatmap").click()
         page.get_by_role("tab", name="Unusual inputs").click()
+        sneaker = page.locator("#unusual-gallery").get_by_role("button", name="Thumbnail 1 of 8")
         model_input = image_source(page, "#model-input")
-        page.locator("#unusual-gallery").get_by_role("button", name="Thumbnail 1 of 8").click()  # a sneaker
+        sneaker.click()
+        model_input = wait_for_new_image(page, "#model-input", model_input)
+        page.locator("#verdict").get_by_text("Unusual input").wait_for()
+
+        draw_stroke(page)
+        model_input = wait_for_new_image(page, "#model-input", model_input)
+
+        page.get_by_role("tab", name="Unusual inputs").click()
+        sneaker.click()
         wait_for_new_image(page, "#model-input", model_input)
         page.locator("#verdict").get_by_text("Unusual input").wait_for()
     finally:

@@ -114,7 +114,7 @@ def test_evaluation_command_writes_every_key(tmp_path):
     for name in ("fashion_mnist", "rotated_90", "inverted", "uniform_noise"):
         assert 0 <= results["ood_auroc"][name] <= 1
     assert results["ood_auroc"]["uniform_noise"] > 0.99
-    assert len(results["targets"]) == 5
+    assert len(results["targets"]) == 7
     for target in results["targets"]:
         assert isinstance(target["met"], bool), target["name"]
     for file in ("evaluation.md", "mse_vs_d.png", "psnr_vs_noise.png"):

@@ -21,17 +21,20 @@ RELATIVE_TOLERANCE = 1e-3  # CPU kernels differ slightly between machines and to
 
 
 def compute_golden_values(lab: Lab) -> dict:
-    """Reconstruction error, the first latent values and denoising PSNR for each golden sample."""
+    """Compute each golden sample's errors, first latent values and denoising PSNR, for every shipped model."""
     samples = {sample.file: sample for sample in load_manifest()}
     values = {}
     for file in GOLDEN_SAMPLES:
         digit = samples[file].load()
         comparison = lab.compare_noise(digit, "gaussian", 0.5, seed=0)
+        bottlenecks = lab.compare_bottlenecks(digit)
         values[file] = {
             "mse": lab.analyse_error(digit).mse,
             "latent_head": lab.encode(digit)[:4].tolist(),
             "denoiser_psnr": comparison.scores["denoiser"].psnr,
             "autoencoder_psnr": comparison.scores["autoencoder"].psnr,
+            "bottleneck_mse": {str(item.size): item.autoencoder_mse for item in bottlenecks},
+            "pca_mse": {str(item.size): item.pca_mse for item in bottlenecks},
         }
     return values
 
@@ -44,6 +47,8 @@ def test_golden_values(lab, file):
     assert actual["latent_head"] == pytest.approx(expected["latent_head"], rel=RELATIVE_TOLERANCE, abs=1e-4)
     assert actual["denoiser_psnr"] == pytest.approx(expected["denoiser_psnr"], rel=RELATIVE_TOLERANCE)
     assert actual["autoencoder_psnr"] == pytest.approx(expected["autoencoder_psnr"], rel=RELATIVE_TOLERANCE)
+    assert actual["bottleneck_mse"] == pytest.approx(expected["bottleneck_mse"], rel=RELATIVE_TOLERANCE)
+    assert actual["pca_mse"] == pytest.approx(expected["pca_mse"], rel=RELATIVE_TOLERANCE)
 
 
 if __name__ == "__main__":

@@ -8,12 +8,9 @@ import torch
 from safetensors.torch import load_file
 
 from ae_demo import WEIGHTS_DIR, metrics
+from ae_demo.evaluate import MAX_AUTOENCODER_MSE, MIN_DENOISER_PSNR_DB
 from ae_demo.lab import AUTOENCODER_NAME, DENOISER_NAME, as_digit
 from ae_demo.model import Architecture, load_model, read_record, save_weights
-
-# Quality floors for the shipped weights, measured on the full MNIST test set.
-MAX_AUTOENCODER_MSE = 0.0075
-MIN_DENOISING_PSNR_DB = 19.5
 
 
 @pytest.mark.parametrize("name", [AUTOENCODER_NAME, DENOISER_NAME])
@@ -37,7 +34,7 @@ def test_shipped_autoencoder_meets_mse_floor():
 def test_shipped_denoiser_meets_psnr_floor_and_beats_autoencoder():
     denoiser = read_record(WEIGHTS_DIR / DENOISER_NAME)["test_metrics"]["denoising"]
     autoencoder = read_record(WEIGHTS_DIR / AUTOENCODER_NAME)["test_metrics"]["denoising"]
-    assert denoiser["gaussian_0.5"]["psnr"] >= MIN_DENOISING_PSNR_DB
+    assert denoiser["gaussian_0.5"]["psnr"] >= MIN_DENOISER_PSNR_DB
     for noise, scores in denoiser.items():
         assert scores["psnr"] > autoencoder[noise]["psnr"] + 1.0, noise
 
@@ -139,17 +136,20 @@ def test_mnist_samples_are_normal(lab, mnist_samples):
     assert sum(verdicts) <= 1
 
 
-@pytest.mark.parametrize("file", ["unusual_fashion_sneaker.png", "unusual_fashion_bag.png", "unusual_noise.png"])
-def test_unusual_samples_flagged(lab, samples, file):
-    sample = next(sample for sample in samples if sample.file == file)
-    analysis = lab.analyse_error(sample.load())
-    assert analysis.unusual
-    assert analysis.percentile > 99
+def test_unusual_samples_flagged(lab, samples):
+    unusual = [sample for sample in samples if sample.group == "unusual" and sample.file != "unusual_blank.png"]
+    assert len(unusual) >= 6
+    for sample in unusual:
+        analysis = lab.analyse_error(sample.load())
+        assert analysis.unusual, sample.file
+        assert analysis.percentile > 99, sample.file
 
 
-def test_error_map_of_perfect_reconstruction_is_zero(lab):
-    digit = lab.reconstruct(np.zeros((28, 28), np.float32))
-    assert not metrics.pixel_error(digit, digit).any()
+def test_blank_image_passes_as_normal(lab, samples):
+    # The limitation the app explains: an input that is easy to draw reconstructs well.
+    blank = next(sample for sample in samples if sample.file == "unusual_blank.png")
+    assert not blank.load().any()
+    assert not lab.analyse_error(blank.load()).unusual
 
 
 def test_threshold_percentile_orders_thresholds(lab, mnist_samples):

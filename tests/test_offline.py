@@ -24,12 +24,18 @@ SCRIPT = textwrap.dedent(
     sys.addaudithook(audit)
 
     import httpx
-    from ae_demo.ui import build_demo, launch_options
+    from ae_demo.ui import build_demo, launch_options  # sets the telemetry switches before gradio_client loads
+    from gradio_client import Client
 
     demo = build_demo()
     _, url, _ = demo.launch(server_name="127.0.0.1", prevent_thread_lock=True, quiet=True, **launch_options())
     for path in ("", "config", "gradio_api/info"):
         httpx.get(url + path, timeout=30).raise_for_status()
+    client = Client(url, verbose=False)
+    client.predict(7, api_name="/sample")
+    client.predict("gaussian", 0.4, 1, "signed", True, 99.0, api_name="/show_all")
+    client.predict(*[0.0] * 16, api_name="/decode")
+    client.close()
     demo.close()
     print(json.dumps(sorted(set(contacted))))
     """

@@ -6,7 +6,7 @@ import gradio as gr
 import numpy as np
 
 from ae_demo import render
-from ae_demo.lab import DEFAULT_THRESHOLD_PERCENTILE, Lab
+from ae_demo.lab import DEFAULT_THRESHOLD_PERCENTILE, THRESHOLD_RANGE, Lab
 from ae_demo.model import BOTTLENECK_SIZES
 from ae_demo.noise import NOISE_KINDS
 from ae_demo.samples import SAMPLES_DIR, load_manifest
@@ -23,7 +23,7 @@ MAX_UPLOAD_SIZE = "10mb"
 CACHE_CLEANUP = (300, 600)
 SKETCH_CANVAS = (280, 280)
 SKETCH_BRUSH_SIZE = 22
-UPLOAD_TYPES = [".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"]
+UPLOAD_TYPES = [".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"]
 # The sketchpad ignores strokes until its Brush tool is chosen; choose it when the Draw tab opens.
 SELECT_BRUSH_JS = "() => setTimeout(() => document.querySelector('#sketch button[aria-label=\"Brush\"]')?.click(), 300)"
 CSS = """
@@ -68,15 +68,6 @@ def _digit_gallery(key: str, elem_id: str) -> gr.Gallery:
     )
 
 
-def select_index(offset: int):
-    """A gallery select handler returning the clicked item's index plus ``offset``."""
-
-    def selected(evt: gr.SelectData) -> int:
-        return offset + evt.index
-
-    return selected
-
-
 def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CLEANUP) -> gr.Blocks:
     """Build the interface around ``lab`` (by default the shipped models).
 
@@ -86,12 +77,15 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
     lab = lab or Lab.load()
     samples = load_manifest()
     handlers = Handlers(lab, samples)
-    mnist_items = [(str(sample.path()), sample.caption) for sample in samples if sample.group == "mnist"]
-    unusual_items = [(str(sample.path()), sample.caption) for sample in samples if sample.group == "unusual"]
+    mnist_indices = [index for index, sample in enumerate(samples) if sample.group == "mnist"]
+    unusual_indices = [index for index, sample in enumerate(samples) if sample.group == "unusual"]
+    mnist_items = [(str(samples[index].path()), samples[index].caption) for index in mnist_indices]
+    unusual_items = [(str(samples[index].path()), samples[index].caption) for index in unusual_indices]
     first_digit = handlers.sample_digits[0]
 
     with gr.Blocks(title=TITLE, delete_cache=cache_cleanup) as demo:
         digit_state = gr.State(first_digit)
+        # Only API clients write this index: the "sample" endpoint loads that manifest entry.
         sample_index = gr.Number(visible=False, precision=0)
 
         gr.Markdown(i18n("title"))
@@ -175,7 +169,8 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                     noisy_image = _digit_image("noisy_label", "noisy")
                     autoencoder_image = _digit_image("autoencoder_output_label", "autoencoder-output")
                     denoiser_image = _digit_image("denoiser_output_label", "denoiser-output")
-                scores_markdown = gr.Markdown(label=i18n("scores_label"), elem_id="scores")
+                gr.Markdown(i18n("scores_heading"))
+                scores_markdown = gr.Markdown(elem_id="scores")
                 gr.Markdown(i18n("noise_explainer"))
 
             with gr.Tab(i18n("tab_heatmap"), id="heatmap"):
@@ -188,8 +183,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                     )
                     overlay_checkbox = gr.Checkbox(False, label=i18n("overlay_label"), elem_id="overlay")
                     threshold_slider = gr.Slider(
-                        50.0,
-                        99.9,
+                        *THRESHOLD_RANGE,
                         value=DEFAULT_THRESHOLD_PERCENTILE,
                         step=0.1,
                         label=i18n("threshold_label"),
@@ -201,7 +195,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                     reconstruction_image = _digit_image("reconstruction_label", "reconstruction")
                     with gr.Column():
                         heatmap_image = _digit_image("heatmap_label", "heatmap")
-                        colorbar = gr.HTML(label=i18n("colorbar_label"), elem_id="colorbar")
+                        colorbar = gr.HTML(elem_id="colorbar")
                 with gr.Row():
                     distribution_image = gr.Image(
                         label=i18n("distribution_label"), format="png", interactive=False, elem_id="distribution"
@@ -213,22 +207,19 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                 with gr.Row():
                     with gr.Column(scale=2):
                         gr.Markdown(i18n("latent_sliders_label"))
-                        latent_sliders = []
+                        latent_sliders: list[gr.Slider] = [None] * lab.latent_dim
                         with gr.Row():
                             for column in range(2):
                                 with gr.Column(min_width=200):
-                                    for index in range(column, lab.latent_dim, 2):
-                                        latent_sliders.append(
-                                            gr.Slider(
-                                                float(lab.latent_low[index]),
-                                                float(lab.latent_high[index]),
-                                                value=round(float(lab.latent_mean[index]), 2),
-                                                step=0.01,
-                                                label=f"z{index + 1}",
-                                                elem_id=f"z{index + 1}",
-                                            )
+                                    for index in range(column, lab.latent_dim, 2):  # z1, z3, … left; z2, z4, … right
+                                        latent_sliders[index] = gr.Slider(
+                                            float(lab.latent_low[index]),
+                                            float(lab.latent_high[index]),
+                                            value=round(float(lab.latent_mean[index]), 2),
+                                            step=0.01,
+                                            label=f"z{index + 1}",
+                                            elem_id=f"z{index + 1}",
                                         )
-                        latent_sliders.sort(key=lambda slider: int(slider.elem_id[1:]))
                     with gr.Column(scale=1, min_width=240):
                         decoded_image = _digit_image("decoded_label", "decoded")
                         latent_digit_image = _digit_image("latent_digit_label", "latent-digit")
@@ -269,18 +260,18 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
         all_outputs = [*noise_outputs, *heatmap_outputs, *latent_outputs, *bottleneck_outputs]
         new_digit = [digit_state, model_input_image]
 
+        # Hidden progress also keeps a rejected input from replacing the shown digit with an
+        # error badge: the error appears as a message, and the previous digit stays.
+        quiet = {"show_progress": "hidden"}
+
         def refresh_after(event: gr.events.Dependency) -> None:
             # Every view takes well under 0.1 s, so spinners would only flicker.
             event.success(handlers.show_all, all_inputs, all_outputs, show_progress="hidden", api_visibility="private")
 
-        mnist_count = len(mnist_items)
-        # A gallery click stores the sample's index; its change loads the digit. The
-        # index input also gives API clients a "sample" endpoint.
-        mnist_gallery.select(select_index(0), None, sample_index, queue=False, api_visibility="private")
-        unusual_gallery.select(select_index(mnist_count), None, sample_index, queue=False, api_visibility="private")
-        # Hidden progress also keeps a rejected input from replacing the shown digit with an
-        # error badge: the error appears as a message, and the previous digit stays.
-        quiet = {"show_progress": "hidden"}
+        for gallery, indices in ((mnist_gallery, mnist_indices), (unusual_gallery, unusual_indices)):
+            refresh_after(
+                gallery.select(handlers.select_sample(indices), None, new_digit, api_visibility="private", **quiet)
+            )
         refresh_after(sample_index.change(handlers.load_sample, sample_index, new_digit, api_name="sample", **quiet))
         refresh_after(use_drawing_button.click(handlers.load_sketch, sketchpad, new_digit, api_name="sketch", **quiet))
         refresh_after(
@@ -313,7 +304,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
             api_visibility="private",
         )
         gr.on(
-            [error_mode_radio.change, overlay_checkbox.change, threshold_slider.release],
+            [error_mode_radio.change, overlay_checkbox.change, threshold_slider.release, threshold_slider.input],
             handlers.show_heatmap,
             heatmap_inputs,
             heatmap_outputs,
@@ -324,13 +315,15 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
             [slider.input for slider in latent_sliders],
             handlers.decode_latent,
             latent_sliders,
-            decoded_image,
+            [decoded_image, latent_note],
             trigger_mode="always_last",
             show_progress="hidden",
             api_name="decode",
         )
         reset_button.click(handlers.reset_latent, digit_state, latent_outputs, api_name="reset_latent")
-        random_button.click(handlers.random_latent, None, [*latent_sliders, decoded_image], api_name="random_latent")
+        random_button.click(
+            handlers.random_latent, None, [*latent_sliders, decoded_image, latent_note], api_name="random_latent"
+        )
         demo.load(handlers.show_all, all_inputs, all_outputs, show_progress="hidden", api_name="show_all")
 
     demo.queue(default_concurrency_limit=4, max_size=200)

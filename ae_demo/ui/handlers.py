@@ -13,7 +13,7 @@ import gradio as gr
 import numpy as np
 
 from ae_demo import render
-from ae_demo.lab import Lab, as_digit
+from ae_demo.lab import DEFAULT_THRESHOLD_PERCENTILE, THRESHOLD_RANGE, Lab, as_digit
 from ae_demo.noise import NOISE_KINDS
 from ae_demo.preprocess import InputError, image_file_to_digit, sketch_to_digit
 from ae_demo.samples import Sample
@@ -22,6 +22,7 @@ from ae_demo.ui.translations import language_from_header, translate
 logger = logging.getLogger(__name__)
 
 ERROR_MODES = ("absolute", "signed")
+COLORBAR_TICKS = 5
 
 
 def request_language(request: gr.Request | None) -> str:
@@ -44,7 +45,7 @@ def colorbar_html(signed: bool) -> str:
     """Build a horizontal colour scale with tick values that matches ``render.error_heatmap``."""
     stops = render.colorbar_stops(signed)
     gradient = ", ".join(f"{colour} {index * 100 / (len(stops) - 1):.0f}%" for index, (_, colour) in enumerate(stops))
-    ticks = [-1.0, -0.5, 0.0, 0.5, 1.0] if signed else [0.0, 0.25, 0.5, 0.75, 1.0]
+    ticks = np.linspace(stops[0][0], stops[-1][0], COLORBAR_TICKS)
     tick_html = "".join(f"<span>{tick:g}</span>" for tick in ticks)
     symbol = "x̂ − x" if signed else "|x − x̂|"
     bar = f'<div class="ae-colorbar-bar" style="background: linear-gradient(to right, {gradient})"></div>'
@@ -70,6 +71,14 @@ class Handlers:
             raise user_error("no_sample", language)
         digit = self.sample_digits[int(index)]
         return digit, render.display_digit(digit)
+
+    def select_sample(self, manifest_indices: list[int]):
+        """Make a gallery's select handler: the clicked thumbnail's position picks from ``manifest_indices``."""
+
+        def selected(evt: gr.SelectData, request: gr.Request) -> tuple[np.ndarray, np.ndarray]:
+            return self.load_sample(manifest_indices[evt.index], request)
+
+        return selected
 
     def load_sketch(self, sketch: dict | None, request: gr.Request) -> tuple[np.ndarray, np.ndarray]:
         language = request_language(request)
@@ -140,7 +149,7 @@ class Handlers:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, str, np.ndarray, str]:
         language = request_language(request)
         signed = mode == "signed"
-        threshold = float(np.clip(threshold if threshold is not None else 99.0, 50.0, 99.9))
+        threshold = DEFAULT_THRESHOLD_PERCENTILE if threshold is None else float(np.clip(threshold, *THRESHOLD_RANGE))
         digit = as_digit(digit)
 
         analysis = self.lab.analyse_error(digit, threshold)
@@ -174,13 +183,14 @@ class Handlers:
         decoded = render.display_digit(self.lab.decode(clipped))
         return [*np.round(clipped, 3).tolist(), decoded, render.display_digit(digit), note]
 
-    def decode_latent(self, *values: float) -> np.ndarray:
+    def decode_latent(self, *values: float) -> tuple[np.ndarray, str]:
+        """Decode the sliders' latent vector; the empty string clears any clipping note."""
         latent = self.lab.clip_latent(np.asarray(values, np.float64))
-        return render.display_digit(self.lab.decode(latent))
+        return render.display_digit(self.lab.decode(latent)), ""
 
     def random_latent(self) -> list:
         latent = self.lab.random_latent(secrets.randbits(32))
-        return [*np.round(latent, 3).tolist(), render.display_digit(self.lab.decode(latent))]
+        return [*np.round(latent, 3).tolist(), render.display_digit(self.lab.decode(latent)), ""]
 
     def show_bottlenecks(self, digit: np.ndarray, request: gr.Request) -> tuple[list, list, np.ndarray]:
         """Gallery items for the autoencoder and PCA at every bottleneck size, and the MSE plot."""

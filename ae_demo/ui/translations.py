@@ -25,7 +25,7 @@ EN: dict[str, str] = {
     "unusual_label": "Inputs unlike MNIST (click one)",
     "sketch_label": "Draw a digit (click Brush first, then draw with the mouse or a finger)",
     "use_drawing_button": "Use this drawing",
-    "upload_label": "Upload an image of a digit (PNG, JPEG, GIF, BMP, WebP; up to 10 MB)",
+    "upload_label": "Upload an image of a digit (PNG, JPEG, GIF, BMP or WebP; up to 10 MB)",
     "model_input_label": "What the model sees (28×28)",
     "preprocess_note": (
         "Drawings and uploads are prepared the way MNIST was made: grayscale, white ink on black, "
@@ -46,7 +46,7 @@ EN: dict[str, str] = {
     "noisy_label": "Noisy input",
     "autoencoder_output_label": "Plain autoencoder",
     "denoiser_output_label": "Denoising autoencoder",
-    "scores_label": "Scores against the clean digit",
+    "scores_heading": "#### Scores against the clean digit",
     "noise_explainer": (
         "### Why denoising works\n"
         "The **plain autoencoder** was trained to copy clean digits: given a noisy digit it tries to "
@@ -68,9 +68,7 @@ EN: dict[str, str] = {
     "input_label": "Input x",
     "reconstruction_label": "Reconstruction x̂",
     "heatmap_label": "Per-pixel error",
-    "colorbar_label": "Colour scale",
     "distribution_label": "Reconstruction error (MSE, log scale) of the 10,000 MNIST test digits. Red line: this input; dashed: threshold.",
-    "verdict_label": "Verdict",
     "heatmap_explainer": (
         "### Why unusual inputs reconstruct badly\n"
         "The autoencoder only learned to rebuild what it saw in training: handwritten digits. "
@@ -133,10 +131,7 @@ EN: dict[str, str] = {
         "the loss reaches zero without learning anything about digits. A network whose middle layer "
         "holds 16×7×7 = 784 numbers compresses nothing. Forced through 16 numbers, the network has to "
         "keep what matters for most digits (shape, slant, thickness) and drop the rest.\n\n"
-        "### Why MSE blurs\n"
-        "When the bottleneck cannot say exactly where a stroke edge is, the output that minimises the "
-        "*average* squared error is the average of the possible edges, a grey blur. That is why "
-        "reconstructions look softer than the input.\n\n"
+        "The **Bottleneck size** tab shows this at d = 2 to 64 and explains why MSE training blurs.\n\n"
         "### Related models\n"
         "A **variational autoencoder (VAE)** encodes to a distribution instead of a point and is "
         "trained so that random latents decode to plausible digits. A **masked autoencoder (MAE)** "
@@ -147,8 +142,8 @@ EN: dict[str, str] = {
     ),
     # Composed at run time
     "score_table": "| | PSNR (dB) | SSIM |\n|---|---|---|\n| {noisy} | {noisy_psnr} | {noisy_ssim} |\n| {autoencoder} | {autoencoder_psnr} | {autoencoder_ssim} |\n| {denoiser} | {denoiser_psnr} | {denoiser_ssim} |",
-    "verdict_normal": "### Looks like a normal MNIST digit\nReconstruction error (MSE) **{mse}**: higher than {percentile} of MNIST test digits. Threshold at the {threshold_percentile} percentile: MSE {threshold}.",
-    "verdict_unusual": "### Unusual input\nReconstruction error (MSE) **{mse}**: higher than {percentile} of MNIST test digits. Threshold at the {threshold_percentile} percentile: MSE {threshold}. The autoencoder has not learned to draw inputs like this.",
+    "verdict_normal": "### Looks like a normal MNIST digit\nReconstruction error (MSE) **{mse}**: higher than {percentile} of MNIST test digits. Threshold at the {threshold_percentile}th percentile: MSE {threshold}.",
+    "verdict_unusual": "### Unusual input\nReconstruction error (MSE) **{mse}**: higher than {percentile} of MNIST test digits. Threshold at the {threshold_percentile}th percentile: MSE {threshold}. The autoencoder has not learned to draw inputs like this.",
     "latent_clipped": "Some latent values of this input lay outside the slider ranges and were clipped; the decoded image may differ from the reconstruction.",
     # Errors
     "error_title": "Invalid input",
@@ -198,7 +193,7 @@ ZH: dict[str, str] = {
     "noisy_label": "加噪后的输入",
     "autoencoder_output_label": "普通自编码器",
     "denoiser_output_label": "去噪自编码器",
-    "scores_label": "与干净数字相比的得分",
+    "scores_heading": "#### 与干净数字相比的得分",
     "noise_explainer": (
         "### 去噪为什么有效\n"
         "**普通自编码器**的训练目标是复制干净的数字：输入带噪声时，它会在 16 个数的瓶颈允许的范围内连噪声一起复制。"
@@ -210,22 +205,20 @@ ZH: dict[str, str] = {
     "tab_heatmap": "误差热力图",
     "error_mode_label": "显示的误差",
     "mode_absolute": "绝对误差 |x − x̂|",
-    "mode_signed": "有符号误差 x̂ − x",
+    "mode_signed": "带符号误差 x̂ − x",
     "overlay_label": "叠加在输入图像上",
     "threshold_label": "阈值（MNIST 测试误差的百分位数）",
-    "threshold_info": "误差高于这一比例的 MNIST 测试数字的输入会被判为异常。",
+    "threshold_info": "输入的误差若高于该百分比的 MNIST 测试数字，就判为异常。",
     "input_label": "输入 x",
-    "reconstruction_label": "重建 x̂",
+    "reconstruction_label": "重建结果 x̂",
     "heatmap_label": "逐像素误差",
-    "colorbar_label": "颜色刻度",
     "distribution_label": "10,000 个 MNIST 测试数字的重建误差（MSE，对数刻度）。红线：当前输入；虚线：阈值。",
-    "verdict_label": "判断",
     "heatmap_explainer": (
         "### 异常输入为什么重建得不好\n"
         "自编码器只学会了重建训练中见过的东西：手写数字。重建损失是 N = 784 个像素上的均方误差，"
         "**L = (1/N) Σ‖x − x̂‖²**。与训练数据不同的输入（鞋子、旋转或反色的数字、噪声）经过同一个瓶颈后，"
         "出来的仍像一个数字，所以误差很大。把误差与 MNIST 测试数字的误差比较，自编码器就成了一个**异常检测器**。\n\n"
-        "**什么时候会失效**：检测器只认识训练时的数据。如果正常输入发生变化（笔更粗、纸张扫描、数字不居中），"
+        "**什么时候会失效**：检测器只认识训练时的数据。如果正常输入发生变化（笔更粗、扫描的纸面、数字不居中），"
         "它们的误差也会上升，正常的输入就会被判为“异常”。而恰好容易画出的输入，例如一张空白图像，"
         "即使不是数字也可能重建得*很好*。"
     ),
@@ -255,7 +248,7 @@ ZH: dict[str, str] = {
         "仅看测试误差无法发现这一点，但去噪和异常输入两个标签页可以。\n\n"
         "**PCA** 是每种大小下最好的*线性*编码：它保留训练集中方差最大的方向。"
         "自编码器的非线性编码器和解码器在相同的 d 下能达到更低的误差。\n\n"
-        "**为什么 MSE 会产生模糊：**当编码无法准确说明笔画边缘的位置时，使*平均*平方误差最小的输出是各种可能边缘的平均，"
+        "**为什么 MSE 会产生模糊**：当编码无法准确说明笔画边缘的位置时，使*平均*平方误差最小的输出是各种可能边缘的平均，"
         "也就是一片灰色的模糊。瓶颈越窄，这一点越明显。"
     ),
     "tab_ideas": "原理",
@@ -268,9 +261,7 @@ ZH: dict[str, str] = {
         "如果瓶颈和输入一样宽，网络可以学会把像素原样传过去，损失降到零，却没有学到任何关于数字的知识。"
         "中间层有 16×7×7 = 784 个数的网络根本没有压缩。被迫通过 16 个数时，网络必须保留对大多数数字都重要的信息"
         "（形状、倾斜、粗细），舍弃其余部分。\n\n"
-        "### 为什么 MSE 会产生模糊\n"
-        "当瓶颈无法准确说明笔画边缘的位置时，使*平均*平方误差最小的输出是各种可能边缘的平均，也就是一片灰色的模糊。"
-        "所以重建结果看起来比输入更柔和。\n\n"
+        "**瓶颈大小**标签页展示了 d = 2 到 64 的效果，并解释了为什么用 MSE 训练会产生模糊。\n\n"
         "### 相关模型\n"
         "**变分自编码器（VAE）**把输入编码成一个分布而不是一个点，并通过训练让随机潜向量也能解码出合理的数字。"
         "**掩码自编码器（MAE）**随机遮住一些图块并学习把它们补全，类似第一个标签页中的遮挡噪声。"
@@ -285,19 +276,19 @@ ZH: dict[str, str] = {
     "error_title": "输入无效",
     "error_file_not_found": "找不到上传的文件，请重新上传。",
     "error_not_an_image": "无法将此文件读取为图像。请上传 PNG、JPEG、GIF、BMP 或 WebP 图像。",
-    "error_image_too_large": "图像太大（超过 {megapixels} 百万像素），请使用更小的图像。",
+    "error_image_too_large": "图像太大（超过 {ten_thousand_pixels} 万像素），请使用更小的图像。",
     "error_image_too_small": "图像只有 {width}×{height} 像素，请使用至少 {minimum}×{minimum} 像素的图像。",
     "error_no_ink": "没有找到数字：图像是空白的或只有一种颜色。请上传一张带有清晰数字的图像。",
     "error_empty_sketch": "画板是空的。请先点击画笔，写一个数字，然后再试一次。",
     "error_no_upload": "没有上传文件，请选择一个图像文件。",
-    "error_no_sample": "该样本不存在，请点击显示的数字之一。",
+    "error_no_sample": "该样本不存在，请点击上方的任一数字。",
     "error_unexpected": "处理此输入时出错，请换一张图像试试。",
 }
 
 LANGUAGES = {"en": EN, "zh": ZH}
 # Gradio's browser side shows Chinese for these locales and English for any other. The custom
 # keys are registered under "zh-CN" and "zh", and zh-TW falls back to its parent "zh".
-CHINESE_LOCALES = ("zh-cn", "zh-tw", "zh-hans", "zh-hans-cn")
+CHINESE_LOCALES = ("zh-cn", "zh-tw")
 
 
 def language_from_header(accept_language: str | None) -> str:
