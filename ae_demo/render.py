@@ -6,10 +6,14 @@ enlarged here by repeating each pixel ``DISPLAY_SCALE`` times.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from matplotlib import colormaps
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import Transform
 
 DISPLAY_SCALE = 10
 ABSOLUTE_COLORMAP = "inferno"
@@ -70,47 +74,100 @@ def figure_to_array(figure: Figure) -> np.ndarray:
     return np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
 
-def error_distribution_plot(quantiles: np.ndarray, value: float, threshold: float) -> np.ndarray:
-    """Histogram of the test set's errors (from its quantiles) with the digit's error and the threshold marked.
-
-    The axes carry numbers only, so the picture reads the same in every language;
-    the surrounding interface names them. Returns uint8 RGB (H, W, 3).
-    """
-    quantiles = np.asarray(quantiles, np.float64)
-    # Quantiles at evenly spaced levels: equal probability mass between neighbours,
-    # so sampling them evenly reproduces the distribution for a histogram.
-    samples = np.log10(np.maximum(quantiles, 1e-6))
-    marker = np.log10(max(value, 1e-6))
-    threshold_marker = np.log10(max(threshold, 1e-6))
-
-    figure = Figure(figsize=(5.6, 2.2), dpi=100, layout="constrained")
-    axes = figure.add_subplot()
-    axes.hist(samples, bins=50, color="#9aa5b1", edgecolor="white", linewidth=0.4)
-    axes.axvline(threshold_marker, color="#e8a33d", linestyle="--", linewidth=1.6)
-    axes.axvline(marker, color="#d62728", linewidth=2.4)
-    low = min(samples.min(), marker) - 0.1
-    high = max(samples.max(), marker) + 0.1
-    axes.set_xlim(low, high)
-    ticks = np.arange(np.floor(low), np.ceil(high) + 1)
-    axes.set_xticks(ticks, [f"{10**tick:g}" for tick in ticks])
-    axes.set_yticks([])
-    for side in ("top", "right", "left"):
-        axes.spines[side].set_visible(False)
-
-    return figure_to_array(figure)
-
-
+ERROR_AXIS_LOG10 = (-4.5, 0.2)  # the histogram's x-axis: MSE from about 3e-5 to 1.6, log scale
+BOTTLENECK_MSE_RANGE = (1e-4, 1.0)  # the bottleneck plot's y-axis
+THRESHOLD_COLOUR = (232, 163, 61)
+VALUE_COLOUR = (214, 39, 40)
 AUTOENCODER_COLOUR = "#1f77b4"
 PCA_COLOUR = "#ff7f0e"
 
 
-def bottleneck_plot(
-    curve: dict[str, list[tuple[int, float]]], sizes: list[int], autoencoder_mse: list[float], pca_mse: list[float]
-) -> np.ndarray:
-    """MSE against bottleneck size: test-set means as lines, this digit's errors as large dots.
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[index : index + 2], 16) for index in (1, 3, 5))
+
+
+@dataclass(frozen=True)
+class PlotCanvas:
+    """A plot rendered once by matplotlib, with its data-to-pixel mapping.
+
+    The app redraws only the markers of each plot per event, with numpy, which is
+    several times faster than drawing a new figure.
+    """
+
+    image: np.ndarray  # uint8 (H, W, 3)
+    to_display: Transform  # data coordinates -> display pixels, origin at the bottom left
+    axes_rows: tuple[int, int]  # top and bottom pixel rows of the axes area
+
+    @classmethod
+    def render(cls, figure: Figure, axes: Axes) -> PlotCanvas:
+        image = figure_to_array(figure)
+        height = image.shape[0]
+        box = axes.get_window_extent()
+        return cls(image, axes.transData.frozen(), (int(height - box.y1), int(height - box.y0)))
+
+    def pixel(self, x: float, y: float) -> tuple[int, int]:
+        """Column and row of the data point (x, y)."""
+        column, row_from_bottom = self.to_display.transform((x, y))
+        return round(column), round(self.image.shape[0] - row_from_bottom)
+
+    def vertical_line(
+        self, image: np.ndarray, x: float, colour: tuple[int, int, int], width: int, dash: int = 0
+    ) -> None:
+        column, _ = self.pixel(x, 1.0)
+        top, bottom = self.axes_rows
+        rows = np.arange(top, bottom)
+        if dash:
+            rows = rows[(rows // dash) % 2 == 0]
+        left = max(column - width // 2, 0)
+        image[rows, left : left + width] = colour
+
+    def dot(
+        self, image: np.ndarray, x: float, y: float, colour: tuple[int, int, int], radius: int, square: bool
+    ) -> None:
+        column, row = self.pixel(x, y)
+        rows, columns = np.ogrid[: image.shape[0], : image.shape[1]]
+        if square:
+            inside = (np.abs(rows - row) <= radius) & (np.abs(columns - column) <= radius)
+        else:
+            inside = (rows - row) ** 2 + (columns - column) ** 2 <= radius**2
+        image[inside] = colour
+
+
+def error_distribution_canvas(quantiles: np.ndarray) -> PlotCanvas:
+    """Histogram of the test set's errors on a log axis, drawn once; markers are added per digit.
+
+    The axes carry numbers only, so the picture reads the same in every language;
+    the surrounding interface names them.
+    """
+    # Quantiles at evenly spaced levels: equal probability mass between neighbours,
+    # so sampling them evenly reproduces the distribution for a histogram.
+    samples = np.log10(np.maximum(np.asarray(quantiles, np.float64), 1e-6))
+    figure = Figure(figsize=(5.6, 2.2), dpi=100, layout="constrained")
+    axes = figure.add_subplot()
+    axes.hist(samples, bins=50, color="#9aa5b1", edgecolor="white", linewidth=0.4)
+    axes.set_xlim(*ERROR_AXIS_LOG10)
+    ticks = np.arange(np.ceil(ERROR_AXIS_LOG10[0]), np.floor(ERROR_AXIS_LOG10[1]) + 1)
+    axes.set_xticks(ticks, [f"{10**tick:g}" for tick in ticks])
+    axes.set_yticks([])
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    return PlotCanvas.render(figure, axes)
+
+
+def error_distribution_plot(canvas: PlotCanvas, value: float, threshold: float) -> np.ndarray:
+    """Mark the threshold (dashed orange) and the digit's error (red) on the histogram: uint8 RGB."""
+    image = canvas.image.copy()
+    low, high = ERROR_AXIS_LOG10
+    canvas.vertical_line(image, float(np.clip(np.log10(max(threshold, 1e-9)), low, high)), THRESHOLD_COLOUR, 2, dash=6)
+    canvas.vertical_line(image, float(np.clip(np.log10(max(value, 1e-9)), low, high)), VALUE_COLOUR, 3)
+    return image
+
+
+def bottleneck_canvas(curve: dict[str, list[tuple[int, float]]], sizes: list[int]) -> PlotCanvas:
+    """MSE against bottleneck size with the test-set means as lines (when known), drawn once.
 
     Blue is the autoencoder and orange is PCA; the axes carry numbers only, and the
-    interface explains the colours. Returns uint8 RGB (H, W, 3).
+    interface explains the colours.
     """
     figure = Figure(figsize=(5.6, 3.0), dpi=100, layout="constrained")
     axes = figure.add_subplot()
@@ -118,10 +175,22 @@ def bottleneck_plot(
         if method in curve:
             xs, ys = zip(*curve[method], strict=True)
             axes.plot(xs, ys, "-", color=colour, linewidth=1.5, alpha=0.7)
-    axes.plot(sizes, autoencoder_mse, "o", color=AUTOENCODER_COLOUR, markersize=8)
-    axes.plot(sizes, pca_mse, "s", color=PCA_COLOUR, markersize=8)
     axes.set_xscale("log", base=2)
     axes.set_yscale("log")
+    axes.set_xlim(min(sizes) / 1.4, max(sizes) * 1.4)
+    axes.set_ylim(*BOTTLENECK_MSE_RANGE)
     axes.set_xticks(sizes, [str(size) for size in sizes])
     axes.grid(True, which="both", alpha=0.3)
-    return figure_to_array(figure)
+    return PlotCanvas.render(figure, axes)
+
+
+def bottleneck_plot(
+    canvas: PlotCanvas, sizes: list[int], autoencoder_mse: list[float], pca_mse: list[float]
+) -> np.ndarray:
+    """Mark this digit's errors on the bottleneck plot, dots for the autoencoder and squares for PCA: uint8 RGB."""
+    image = canvas.image.copy()
+    low, high = BOTTLENECK_MSE_RANGE
+    for size, autoencoder_value, pca_value in zip(sizes, autoencoder_mse, pca_mse, strict=True):
+        canvas.dot(image, size, float(np.clip(pca_value, low, high)), _rgb(PCA_COLOUR), 5, square=True)
+        canvas.dot(image, size, float(np.clip(autoencoder_value, low, high)), _rgb(AUTOENCODER_COLOUR), 5, square=False)
+    return image

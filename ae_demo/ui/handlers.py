@@ -32,9 +32,8 @@ def request_language(request: gr.Request | None) -> str:
 
 
 def user_error(key: str, language: str, **params: object) -> gr.Error:
-    """A gr.Error for bad input, titled and worded in the user's language, with no traceback in the log."""
-    message = translate(f"error_{key}", language, **params)
-    return gr.Error(message, title=translate("error_title", language), print_exception=False)
+    """A gr.Error for bad input, worded in the user's language, with no traceback in the log."""
+    return gr.Error(translate(f"error_{key}", language, **params), print_exception=False)
 
 
 def input_error(error: InputError, language: str) -> gr.Error:
@@ -62,6 +61,9 @@ class Handlers:
         self.lab = lab
         self.samples = samples
         self.sample_digits = [sample.load() for sample in samples]
+        # The plots' axes and test-set parts are drawn once here; events only add markers.
+        self.distribution_canvas = render.error_distribution_canvas(lab.error_quantiles)
+        self.bottleneck_canvas = render.bottleneck_canvas(lab.mse_curve, list(lab.bottleneck_models))
 
     # Input: every source returns (digit, display image of the model's input).
 
@@ -155,7 +157,7 @@ class Handlers:
         analysis = self.lab.analyse_error(digit, threshold)
 
         heatmap = render.error_heatmap(analysis.error, signed, digit if overlay else None)
-        distribution = render.error_distribution_plot(self.lab.error_quantiles, analysis.mse, analysis.threshold_mse)
+        distribution = render.error_distribution_plot(self.distribution_canvas, analysis.mse, analysis.threshold_mse)
         verdict = translate(
             "verdict_unusual" if analysis.unusual else "verdict_normal",
             language,
@@ -205,7 +207,7 @@ class Handlers:
             autoencoder_items.append((render.display_digit(item.autoencoder), autoencoder_caption))
             pca_items.append((render.display_digit(item.pca), pca_caption))
         plot = render.bottleneck_plot(
-            self.lab.mse_curve,
+            self.bottleneck_canvas,
             [item.size for item in comparisons],
             [item.autoencoder_mse for item in comparisons],
             [item.pca_mse for item in comparisons],
