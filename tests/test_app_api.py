@@ -54,7 +54,8 @@ def test_sample_then_noise_view(client, mnist_samples):
     clean, noisy, autoencoder, denoiser, scores = client.predict("gaussian", 0.0, 0, api_name="/noise")
     assert np.array_equal(read_digit(clean), read_digit(noisy)), "zero noise must change nothing"
     assert np.allclose(read_digit(clean), mnist_samples[9][1], atol=1 / 255)
-    assert "PSNR" in scores and EN["noisy_label"] in scores
+    assert "PSNR" in scores
+    assert EN["noisy_label"] in scores
 
     clean, noisy, autoencoder, denoiser, scores = client.predict("salt_pepper", 0.3, 5, api_name="/noise")
     clean_digit = read_digit(clean)
@@ -97,7 +98,9 @@ def test_latent_reset_decode_and_random(client, lab, mnist_samples):
 
     moved = latent.copy()
     moved[0] = lab.latent_high[0]
-    changed = read_digit(client.predict(*moved, api_name="/decode"))
+    changed_image, note = client.predict(*moved, api_name="/decode")
+    changed = read_digit(changed_image)
+    assert note == ""
     assert np.abs(changed - decoded).max() > 0.05
 
     first = client.predict(api_name="/random_latent")
@@ -139,7 +142,7 @@ def test_bad_uploads_get_clear_messages(client, tmp_path):
     with pytest.raises(AppError, match="The drawing is empty"):
         client.predict({"background": None, "layers": [], "composite": None}, api_name="/sketch")
 
-    # The server survived all of it and still answers.
+    # The server survived all of it and still responds.
     assert client.predict(1, api_name="/sample")
 
 
@@ -177,7 +180,7 @@ def test_samples_show_every_class(samples):
 
 def test_show_all_fills_bottleneck_view(client, lab):
     client.predict(12, api_name="/sample")
-    outputs = client.predict("gaussian", 0.2, 0, "absolute", False, 99.0, api_name="/show_all")
+    outputs = client.predict("gaussian", 0.2, 0, "absolute", False, 99.0, api_name="/refresh_views")
     autoencoder_gallery, pca_gallery, plot = outputs[-3:]
     assert len(autoencoder_gallery) == len(lab.bottleneck_models)
     assert len(pca_gallery) == len(lab.bottleneck_models)

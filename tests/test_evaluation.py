@@ -82,7 +82,8 @@ def test_classical_denoisers_reduce_noise(method, mnist_samples):
     noisy = measure.noisy_copy(torch.from_numpy(clean)[:, None], "gaussian", 0.3).squeeze(1).numpy()
     denoised = baselines.denoise_all(noisy, method)
     assert denoised.shape == clean.shape
-    assert denoised.min() >= 0 and denoised.max() <= 1
+    assert denoised.min() >= 0
+    assert denoised.max() <= 1
     assert metrics.psnr(clean, denoised).mean() > metrics.psnr(clean, noisy).mean()
 
 

@@ -80,7 +80,8 @@ def test_every_architecture_maps_images_to_images(architecture):
     with torch.inference_mode():
         output = model(torch.rand(2, 1, 28, 28))
     assert output.shape == (2, 1, 28, 28)
-    assert output.min() >= 0 and output.max() <= 1
+    assert output.min() >= 0
+    assert output.max() <= 1
 
 
 def test_decode_returns_image_in_unit_range(lab):
@@ -89,7 +90,8 @@ def test_decode_returns_image_in_unit_range(lab):
         latent = rng.uniform(lab.latent_low, lab.latent_high)
         image = lab.decode(latent)
         assert image.shape == (28, 28)
-        assert image.min() >= 0 and image.max() <= 1
+        assert image.min() >= 0
+        assert image.max() <= 1
     batch = lab.autoencoder.decode(torch.zeros(1, lab.latent_dim))
     assert batch.shape == (1, 1, 28, 28)
 
@@ -163,5 +165,6 @@ def test_threshold_percentile_orders_thresholds(lab, mnist_samples):
 def test_random_latent_stays_in_slider_ranges(lab):
     for seed in range(20):
         latent = lab.random_latent(seed)
-        assert np.all(latent >= lab.latent_low) and np.all(latent <= lab.latent_high)
+        assert np.all(latent >= lab.latent_low)
+        assert np.all(latent <= lab.latent_high)
     assert not np.array_equal(lab.random_latent(1), lab.random_latent(2))

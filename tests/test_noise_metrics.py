@@ -28,7 +28,8 @@ def test_noise_is_seeded_and_bounded(kind, mnist_samples):
     other = add_noise(images, kind, 0.4, torch.Generator().manual_seed(4))
     assert torch.equal(first, again)
     assert not torch.equal(first, other)
-    assert first.min() >= 0 and first.max() <= 1
+    assert first.min() >= 0
+    assert first.max() <= 1
 
 
 @pytest.mark.parametrize("kind", NOISE_KINDS)

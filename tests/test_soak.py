@@ -50,7 +50,8 @@ def test_concurrent_valid_and_bad_requests(soak_url, lab, tmp_path):
         try:
             for round_index in range(ROUNDS):
                 latent = latents[index * ROUNDS + round_index]
-                image = np.asarray(Image.open(client.predict(*latent, api_name="/decode")).convert("L"))
+                decoded, _ = client.predict(*latent, api_name="/decode")
+                image = np.asarray(Image.open(decoded).convert("L"))
                 expected = np.round(np.clip(lab.decode(latent), 0, 1) * 255)
                 if np.abs(image[::DISPLAY_SCALE, ::DISPLAY_SCALE] - expected).max() > 1:
                     failures.append(f"decode {index}/{round_index} returned a wrong image")
@@ -90,7 +91,7 @@ def test_returned_files_are_deleted(soak_url, lab):
     client = Client(soak_url, verbose=False, download_files=False)
     rng = np.random.default_rng(1)
     paths = [
-        remote_path(client.predict(*rng.uniform(lab.latent_low, lab.latent_high), api_name="/decode"))
+        remote_path(client.predict(*rng.uniform(lab.latent_low, lab.latent_high), api_name="/decode")[0])
         for _ in range(20)
     ]
     client.close()

@@ -324,7 +324,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
         random_button.click(
             handlers.random_latent, None, [*latent_sliders, decoded_image, latent_note], api_name="random_latent"
         )
-        demo.load(handlers.show_all, all_inputs, all_outputs, show_progress="hidden", api_name="show_all")
+        demo.load(handlers.show_all, all_inputs, all_outputs, show_progress="hidden", api_name="refresh_views")
 
     demo.queue(default_concurrency_limit=4, max_size=200)
     return demo

@@ -146,7 +146,6 @@ EN: dict[str, str] = {
     "verdict_unusual": "### Unusual input\nReconstruction error (MSE) **{mse}**: higher than {percentile} of MNIST test digits. Threshold at the {threshold_percentile}th percentile: MSE {threshold}. The autoencoder has not learned to draw inputs like this.",
     "latent_clipped": "Some latent values of this input lay outside the slider ranges and were clipped; the decoded image may differ from the reconstruction.",
     # Errors
-    "error_title": "Invalid input",
     "error_file_not_found": "The uploaded file could not be found. Please upload it again.",
     "error_not_an_image": "This file is not an image that can be read. Please upload a PNG, JPEG, GIF, BMP or WebP image.",
     "error_image_too_large": "This image is too large (more than {megapixels} megapixels). Please use a smaller image.",
@@ -273,7 +272,6 @@ ZH: dict[str, str] = {
     "verdict_normal": "### 看起来是正常的 MNIST 数字\n重建误差（MSE）**{mse}**：高于 {percentile} 的 MNIST 测试数字。阈值位于第 {threshold_percentile} 百分位：MSE {threshold}。",
     "verdict_unusual": "### 异常输入\n重建误差（MSE）**{mse}**：高于 {percentile} 的 MNIST 测试数字。阈值位于第 {threshold_percentile} 百分位：MSE {threshold}。自编码器没有学过如何画出这样的输入。",
     "latent_clipped": "该输入的部分潜变量超出了滑块范围，已被截断；解码图像可能与重建结果不同。",
-    "error_title": "输入无效",
     "error_file_not_found": "找不到上传的文件，请重新上传。",
     "error_not_an_image": "无法将此文件读取为图像。请上传 PNG、JPEG、GIF、BMP 或 WebP 图像。",
     "error_image_too_large": "图像太大（超过 {ten_thousand_pixels} 万像素），请使用更小的图像。",
