@@ -29,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -191,6 +192,7 @@ class Student:
         self.latent_dim = len(self.call("reset_latent", [])) - 3
         self.latencies: dict[str, list[float]] = {}
         self.errors = 0
+        self.failures: Counter[str] = Counter()
 
     def call(self, endpoint: str, data: list) -> list:
         """Run one event and return its outputs; raises RuntimeError if the app reports an error."""
@@ -228,8 +230,9 @@ class Student:
                 self.show(self.call("refresh_views", ["gaussian", 0.3, 0, "absolute", False, 99.0]))
             else:
                 raise ValueError(f"unknown event {event!r}")
-        except Exception:  # noqa: BLE001 - any failed request counts as an error in the benchmark
+        except Exception as error:  # noqa: BLE001 - any failed request counts as an error in the benchmark
             self.errors += 1
+            self.failures[f"{event}: {type(error).__name__}: {str(error)[:200]}"] += 1
             return
         self.latencies.setdefault(event, []).append((time.perf_counter() - started) * 1000)
 
@@ -265,6 +268,7 @@ def run_students(url: str, folder: Path, count: int, events: int, think_seconds:
     for event in set(CLASSROOM_SCRIPT):
         by_event[event] = percentiles([value for s in students for value in s.latencies.get(event, [])])
     errors = sum(student.errors for student in students)
+    failures = sum((student.failures for student in students), Counter())
     return {
         "clients": count,
         "events_per_client": events,
@@ -272,6 +276,7 @@ def run_students(url: str, folder: Path, count: int, events: int, think_seconds:
         "all": percentiles(every),
         "by_event": by_event,
         "errors": errors,
+        "failures": dict(failures.most_common(5)),
         "events_per_second": (len(every) + errors) / seconds,
     }
 
