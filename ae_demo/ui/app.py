@@ -15,6 +15,7 @@ from ae_demo.ui.translations import EN, ZH
 
 TITLE = "Autoencoder lab · 自编码器实验室"  # the browser tab shows this raw, so it is bilingual
 DISPLAY_HEIGHT = 240  # px for each 28×28 digit shown
+BOTTLENECK_GALLERY_HEIGHT = 250  # px: one row of six digits with captions
 GALLERY_HEIGHT = 560  # px: room for five rows of eight MNIST thumbnails on a laptop screen
 DEFAULT_NOISE_LEVEL = 0.3
 MAX_UPLOAD_SIZE = "10mb"
@@ -57,7 +58,7 @@ def _digit_gallery(key: str, elem_id: str) -> gr.Gallery:
         label=i18n(key),
         columns=len(BOTTLENECK_SIZES),
         rows=1,
-        height="auto",
+        height=BOTTLENECK_GALLERY_HEIGHT,
         format="png",
         allow_preview=False,
         object_fit="contain",
