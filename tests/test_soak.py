@@ -90,12 +90,12 @@ def test_concurrent_valid_and_bad_requests(soak_url, lab, tmp_path):
 def test_returned_files_are_deleted(soak_url, lab):
     client = Client(soak_url, verbose=False, download_files=False)
     rng = np.random.default_rng(1)
-    paths = [
-        remote_path(client.predict(*rng.uniform(lab.latent_low, lab.latent_high), api_name="/decode")[0])
-        for _ in range(20)
-    ]
+    paths = []
+    for _ in range(20):
+        path = remote_path(client.predict(*rng.uniform(lab.latent_low, lab.latent_high), api_name="/decode")[0])
+        assert path.is_file(), "each returned file exists when the event completes"
+        paths.append(path)
     client.close()
-    assert all(path.is_file() for path in paths)
 
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and any(path.exists() for path in paths):

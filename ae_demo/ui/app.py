@@ -24,7 +24,6 @@ MAX_UPLOAD_SIZE = "10mb"
 CACHE_CLEANUP = (300, 600)
 SKETCH_CANVAS = (280, 280)
 SKETCH_BRUSH_SIZE = 22
-UPLOAD_TYPES = [".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"]
 # The sketchpad ignores strokes until its Brush tool is chosen; choose it when the Draw tab opens.
 SELECT_BRUSH_JS = "() => setTimeout(() => document.querySelector('#sketch button[aria-label=\"Brush\"]')?.click(), 300)"
 CSS = """
@@ -136,9 +135,9 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                         )
                         use_drawing_button = gr.Button(i18n("use_drawing_button"), variant="primary")
                     with gr.Tab(i18n("tab_upload"), id="upload"):
-                        upload_file = gr.File(
-                            label=i18n("upload_label"), file_types=UPLOAD_TYPES, type="filepath", elem_id="upload"
-                        )
+                        # No file_types filter: Gradio's own rejection message would be English only,
+                        # while the handler rejects non-images in the user's language.
+                        upload_file = gr.File(label=i18n("upload_label"), type="filepath", elem_id="upload")
             with gr.Column(scale=1, min_width=240):
                 model_input_image = _digit_image("model_input_label", "model-input", render.display_digit(first_digit))
                 gr.Markdown(i18n("preprocess_note"))

@@ -23,7 +23,7 @@ EN: dict[str, str] = {
     "tab_upload": "Upload",
     "samples_label": "MNIST test digits (click one)",
     "unusual_label": "Inputs unlike MNIST (click one)",
-    "sketch_label": "Draw a digit (click Brush first, then draw with the mouse or a finger)",
+    "sketch_label": "Draw a digit with the mouse or a finger",
     "use_drawing_button": "Use this drawing",
     "upload_label": "Upload an image of a digit (PNG, JPEG, GIF, BMP or WebP; up to 10 MB)",
     "model_input_label": "What the model sees (28×28)",
@@ -151,7 +151,7 @@ EN: dict[str, str] = {
     "error_image_too_large": "This image is too large (more than {megapixels} megapixels). Please use a smaller image.",
     "error_image_too_small": "This image is only {width}×{height} pixels. Please use an image at least {minimum}×{minimum} pixels.",
     "error_no_ink": "No digit found: the image is blank or a single colour. Please upload an image with a visible digit.",
-    "error_empty_sketch": "The drawing is empty. Click Brush, draw a digit, then try again.",
+    "error_empty_sketch": "The drawing is empty. Draw a digit on the canvas, then try again.",
     "error_no_upload": "No file was uploaded. Please choose an image file.",
     "error_no_sample": "That sample does not exist. Please click one of the shown digits.",
     "error_unexpected": "Something went wrong while processing this input. Please try another image.",
@@ -170,7 +170,7 @@ ZH: dict[str, str] = {
     "tab_upload": "上传",
     "samples_label": "MNIST 测试集数字（点击选择）",
     "unusual_label": "与 MNIST 不同的输入（点击选择）",
-    "sketch_label": "写一个数字（先点击画笔，再用鼠标或手指书写）",
+    "sketch_label": "用鼠标或手指写一个数字",
     "use_drawing_button": "使用这张手写图",
     "upload_label": "上传一张数字图片（PNG、JPEG、GIF、BMP、WebP，最大 10 MB）",
     "model_input_label": "模型看到的图像（28×28）",
@@ -262,8 +262,8 @@ ZH: dict[str, str] = {
         "（形状、倾斜、粗细），舍弃其余部分。\n\n"
         "**瓶颈大小**标签页展示了 d = 2 到 64 的效果，并解释了为什么用 MSE 训练会产生模糊。\n\n"
         "### 相关模型\n"
-        "**变分自编码器（VAE）**把输入编码成一个分布而不是一个点，并通过训练让随机潜向量也能解码出合理的数字。"
-        "**掩码自编码器（MAE）**随机遮住一些图块并学习把它们补全，类似第一个标签页中的遮挡噪声。"
+        "**变分自编码器**（VAE）把输入编码成一个分布而不是一个点，并通过训练让随机潜向量也能解码出合理的数字。"
+        "**掩码自编码器**（MAE）随机遮住一些图块并学习把它们补全，类似第一个标签页中的遮挡噪声。"
         "本应用只展示普通自编码器和去噪自编码器。\n\n"
         "### 数据与许可\n"
         "MNIST：Y. LeCun 和 C. Cortes，CC BY-SA 3.0。Fashion-MNIST：Zalando SE，MIT 许可证。"
@@ -277,7 +277,7 @@ ZH: dict[str, str] = {
     "error_image_too_large": "图像太大（超过 {ten_thousand_pixels} 万像素），请使用更小的图像。",
     "error_image_too_small": "图像只有 {width}×{height} 像素，请使用至少 {minimum}×{minimum} 像素的图像。",
     "error_no_ink": "没有找到数字：图像是空白的或只有一种颜色。请上传一张带有清晰数字的图像。",
-    "error_empty_sketch": "画板是空的。请先点击画笔，写一个数字，然后再试一次。",
+    "error_empty_sketch": "画板是空的。请在画布上写一个数字，然后再试一次。",
     "error_no_upload": "没有上传文件，请选择一个图像文件。",
     "error_no_sample": "该样本不存在，请点击上方的任一数字。",
     "error_unexpected": "处理此输入时出错，请换一张图像试试。",
