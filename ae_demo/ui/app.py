@@ -326,6 +326,9 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
         )
         demo.load(handlers.show_all, all_inputs, all_outputs, show_progress="hidden", api_name="refresh_views")
 
+    # NOTE: on 2 cores this serves about 28 events per second, and 50 students working at once
+    # see a p95 round trip near 2.6 s (reports/benchmark.md). Gradio's per-event work, not the
+    # models (under 3 ms per event), sets that limit.
     demo.queue(default_concurrency_limit=4, max_size=200)
     return demo
 

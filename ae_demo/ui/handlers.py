@@ -51,7 +51,7 @@ def request_language(request: gr.Request | None) -> str:
 
 
 def user_error(key: str, language: str, **params: object) -> gr.Error:
-    """A gr.Error for bad input, worded in the user's language, with no traceback in the log."""
+    """Build a gr.Error for bad input, worded in the user's language, that logs no traceback."""
     return gr.Error(translate(f"error_{key}", language, **params), print_exception=False)
 
 
