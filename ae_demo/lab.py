@@ -1,9 +1,9 @@
 """The operations the app shows, on single 28×28 digits, with no user interface.
 
-``Lab`` loads the shipped models once and computes what each view shows: a noisy
-digit and each model's reconstruction of it, where a digit's reconstruction error lies
-in the MNIST test-set distribution, the decoder's image for a latent vector, and the
-digit rebuilt through every bottleneck size. Digits are float arrays (28, 28) in [0, 1].
+``Lab`` loads the shipped models once and computes what each view shows. That is a
+noisy digit with each model's reconstruction of it, the digit's reconstruction error
+placed in the MNIST test-set distribution, the decoder's image for a latent vector, and
+the digit rebuilt through every bottleneck size. Digits are float arrays (28, 28) in [0, 1].
 """
 
 from __future__ import annotations

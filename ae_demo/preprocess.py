@@ -5,7 +5,7 @@ keeping the aspect ratio, and placed in a 28×28 frame with its centre of mass a
 centre. ``to_mnist_digit`` repeats those steps for any grayscale image.
 
 Invalid input raises ``InputError`` with a message key (see ``ae_demo.ui.translations``)
-so the interface can say what went wrong in the user's language.
+so the interface can report what went wrong in the user's language.
 """
 
 from __future__ import annotations

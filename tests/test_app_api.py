@@ -48,8 +48,8 @@ def test_api_lists_view_endpoints(client):
 
 
 def test_sample_then_noise_view(client, mnist_samples):
-    shown = client.predict(9, api_name="/sample")
-    assert np.allclose(read_digit(shown), mnist_samples[9][1], atol=1 / 255)
+    model_input = client.predict(9, api_name="/sample")
+    assert np.allclose(read_digit(model_input), mnist_samples[9][1], atol=1 / 255)
 
     clean, noisy, autoencoder, denoiser, scores = client.predict("gaussian", 0.0, 0, api_name="/noise")
     assert np.array_equal(read_digit(clean), read_digit(noisy)), "zero noise must change nothing"
@@ -111,9 +111,9 @@ def test_latent_reset_decode_and_random(client, lab, mnist_samples):
 def test_upload_digit_photo(client, tmp_path, mnist_samples):
     digit = mnist_samples[28][1]
     path = save_upscaled_digit(digit, tmp_path / "seven.jpg", scale=12)
-    shown = read_digit(client.predict(handle_file(str(path)), api_name="/upload"))
-    assert shown[0, 0] == 0
-    assert np.corrcoef(shown.ravel(), to_mnist_digit(digit).ravel())[0, 1] > 0.85
+    model_input = read_digit(client.predict(handle_file(str(path)), api_name="/upload"))
+    assert model_input[0, 0] == 0
+    assert np.corrcoef(model_input.ravel(), to_mnist_digit(digit).ravel())[0, 1] > 0.85
 
 
 def test_sketch_endpoint(client, tmp_path):
@@ -122,9 +122,9 @@ def test_sketch_endpoint(client, tmp_path):
     path = tmp_path / "sketch.png"
     Image.fromarray(canvas).save(path)
     sketch = {"background": handle_file(str(path)), "layers": [], "composite": handle_file(str(path))}
-    shown = read_digit(client.predict(sketch, api_name="/sketch"))
-    assert shown.max() > 0.9
-    assert shown[:, :5].max() == 0
+    model_input = read_digit(client.predict(sketch, api_name="/sketch"))
+    assert model_input.max() > 0.9
+    assert model_input[:, :5].max() == 0
 
 
 def test_bad_uploads_get_clear_messages(client, tmp_path):

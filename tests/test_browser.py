@@ -155,11 +155,11 @@ def test_chinese_locale_translates_interface(browser, server_url, tmp_path):
         # A rejected upload: a Chinese message, and the digit the model saw stays on screen.
         not_an_image = tmp_path / "notes.png"
         not_an_image.write_text("not an image")
-        shown = image_source(page, "#model-input")
+        previous_input = image_source(page, "#model-input")
         page.get_by_role("tab", name="上传").click()
         page.locator("#upload input[type=file]").set_input_files(str(not_an_image))
         page.locator(".toast-body").filter(has_text=ZH["error_not_an_image"]).wait_for()
-        assert image_source(page, "#model-input") == shown
+        assert image_source(page, "#model-input") == previous_input
     finally:
         context.close()
 
