@@ -30,6 +30,7 @@ BOTTLENECK_SIZES = (2, 4, 8, 16, 32, 64)  # latent sizes of the shipped autoenco
 FEATURE_CHANNELS = 64
 FEATURE_SIZE = 7  # 28 -> 14 -> 7 after two stride-2 convolutions
 DEFAULT_DENOISING_WIDTH = 32  # channels at 14×14; the 7×7 bottleneck has twice as many
+DEFAULT_DENOISING_DEPTH = 1  # 3×3 convolutions after each change of size
 
 
 def _down(in_channels: int, out_channels: int) -> nn.Sequential:
@@ -101,19 +102,22 @@ class ConvAutoencoder(EncoderDecoder):
 
 
 class DenoisingAutoencoder(EncoderDecoder):
-    """Fully convolutional autoencoder with a spatial (2·width)×7×7 bottleneck."""
+    """Fully convolutional autoencoder with a spatial (2·width)×7×7 bottleneck.
 
-    def __init__(self, width: int = DEFAULT_DENOISING_WIDTH) -> None:
+    ``depth`` 3×3 convolutions follow each change of size, in the encoder and the decoder.
+    """
+
+    def __init__(self, width: int = DEFAULT_DENOISING_WIDTH, depth: int = DEFAULT_DENOISING_DEPTH) -> None:
         super().__init__()
         self.encoder = nn.Sequential(
             _down(1, width),  # (B, 1, 28, 28) -> (B, width, 14, 14)
-            _same(width, width),
+            *(_same(width, width) for _ in range(depth)),
             _down(width, 2 * width),  # -> (B, 2·width, 7, 7)
-            _same(2 * width, 2 * width),
+            *(_same(2 * width, 2 * width) for _ in range(depth)),
         )
         self.decoder = nn.Sequential(
             _up(2 * width, width),  # -> (B, width, 14, 14)
-            _same(width, width),
+            *(_same(width, width) for _ in range(depth)),
             nn.ConvTranspose2d(width, 1, 4, stride=2, padding=1),  # -> (B, 1, 28, 28)
             nn.Sigmoid(),
         )
@@ -145,6 +149,7 @@ class Architecture:
     kind: str
     latent_dim: int | None = None
     width: int | None = None  # denoising only: channels at 14×14
+    depth: int | None = None  # denoising only: 3×3 convolutions after each change of size
 
     def build(self) -> nn.Module:
         if self.kind == "autoencoder":
@@ -152,7 +157,7 @@ class Architecture:
                 raise ValueError(f"autoencoder needs latent_dim >= 1, got {self.latent_dim!r}")
             return ConvAutoencoder(self.latent_dim)
         if self.kind == "denoising":
-            return DenoisingAutoencoder(self.width or DEFAULT_DENOISING_WIDTH)
+            return DenoisingAutoencoder(self.width or DEFAULT_DENOISING_WIDTH, self.depth or DEFAULT_DENOISING_DEPTH)
         if self.kind == "naive":
             return NaiveAutoencoder()
         raise ValueError(f"unknown model kind {self.kind!r}; expected one of {MODEL_KINDS}")

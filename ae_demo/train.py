@@ -29,17 +29,32 @@ from torchvision.utils import save_image
 
 from ae_demo import WEIGHTS_DIR, measure
 from ae_demo.data import DatasetNotFoundError, load_images
-from ae_demo.model import DEFAULT_DENOISING_WIDTH, MODEL_KINDS, Architecture, count_parameters, save_weights
+from ae_demo.model import (
+    DEFAULT_DENOISING_DEPTH,
+    DEFAULT_DENOISING_WIDTH,
+    MODEL_KINDS,
+    Architecture,
+    count_parameters,
+    save_weights,
+)
 from ae_demo.noise import NOISE_KINDS, add_noise
 
 MAX_TRAINING_LEVEL = 0.75  # denoising training draws each image's noise level from U(0, 0.75)
 GRID_DIGITS = 16
 
 
-def corrupt(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """Give every image a random noise kind and a level drawn from U(0, MAX_TRAINING_LEVEL)."""
+def kind_weights(gaussian_share: float) -> torch.Tensor:
+    """Sampling weights over NOISE_KINDS: ``gaussian_share`` for Gaussian, the rest split evenly."""
+    if not 0.0 <= gaussian_share <= 1.0:
+        raise ValueError(f"gaussian_share must be in [0, 1], got {gaussian_share}")
+    others = (1.0 - gaussian_share) / (len(NOISE_KINDS) - 1)
+    return torch.tensor([gaussian_share if kind == "gaussian" else others for kind in NOISE_KINDS])
+
+
+def corrupt(images: torch.Tensor, generator: torch.Generator, weights: torch.Tensor) -> torch.Tensor:
+    """Give every image a noise kind drawn with ``weights`` and a level from U(0, MAX_TRAINING_LEVEL)."""
     noisy = torch.empty_like(images)
-    kinds = torch.randint(len(NOISE_KINDS), (len(images),), generator=generator)
+    kinds = torch.multinomial(weights, len(images), replacement=True, generator=generator)
     levels = torch.rand(len(images), generator=generator) * MAX_TRAINING_LEVEL
     for index, kind in enumerate(NOISE_KINDS):
         chosen = kinds == index
@@ -54,16 +69,19 @@ def run_epoch(
     optimizer: torch.optim.Optimizer,
     scheduler: torch.optim.lr_scheduler.LRScheduler,
     batch_size: int,
-    denoising: bool,
+    noise_weights: torch.Tensor | None,
     generator: torch.Generator,
 ) -> float:
-    """Train one pass over ``images`` in a random order; returns the mean MSE loss."""
+    """Train one pass over ``images`` in a random order; returns the mean MSE loss.
+
+    With ``noise_weights`` the network is a denoiser: inputs are corrupted, targets stay clean.
+    """
     model.train()
     order = torch.randperm(len(images), generator=generator)
     total = 0.0
     for start in range(0, len(images), batch_size):
         target = images[order[start : start + batch_size]]
-        inputs = corrupt(target, generator) if denoising else target
+        inputs = target if noise_weights is None else corrupt(target, generator, noise_weights)
 
         loss = nn.functional.mse_loss(model(inputs), target)
         optimizer.zero_grad(set_to_none=True)
@@ -109,6 +127,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", choices=MODEL_KINDS, default="autoencoder", help="network kind")
     parser.add_argument("--latent-dim", type=int, default=16, help="bottleneck size of the autoencoder")
     parser.add_argument("--width", type=int, default=DEFAULT_DENOISING_WIDTH, help="denoising model: channels at 14×14")
+    parser.add_argument(
+        "--depth", type=int, default=DEFAULT_DENOISING_DEPTH, help="denoising model: 3×3 convolutions per size"
+    )
+    parser.add_argument(
+        "--gaussian-share",
+        type=float,
+        default=1 / len(NOISE_KINDS),
+        help="denoising model: share of training inputs that get Gaussian noise (the rest split evenly)",
+    )
     parser.add_argument("--epochs", type=int, default=20, help="passes over the 60,000 training images")
     parser.add_argument("--batch-size", type=int, default=128, help="images per optimiser step")
     parser.add_argument("--lr", type=float, default=3e-3, help="peak learning rate of the one-cycle schedule")
@@ -126,8 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         args.model,
         latent_dim=args.latent_dim if args.model == "autoencoder" else None,
         width=args.width if args.model == "denoising" else None,
+        depth=args.depth if args.model == "denoising" else None,
     )
     denoising = args.model == "denoising"
+    noise_weights = kind_weights(args.gaussian_share) if denoising else None
 
     try:
         train_images, _ = load_images(args.data_root, train=True)
@@ -149,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     for epoch in range(1, args.epochs + 1):
         epoch_start = time.perf_counter()
-        train_loss = run_epoch(model, train_images, optimizer, scheduler, args.batch_size, denoising, generator)
+        train_loss = run_epoch(model, train_images, optimizer, scheduler, args.batch_size, noise_weights, generator)
         loss = test_loss(model, test_images, denoising)
         seconds = time.perf_counter() - epoch_start
         history.append({"epoch": epoch, "train_loss": train_loss, "test_loss": loss, "seconds": round(seconds, 1)})
@@ -172,7 +201,12 @@ def main(argv: list[str] | None = None) -> int:
         "learning_rate": args.lr,
         "seed": args.seed,
         "loss": "mean squared error per pixel",
-        "denoising_training": f"each input gets one of {list(NOISE_KINDS)} at a level from U(0, {MAX_TRAINING_LEVEL})"
+        "denoising_training": {
+            "noise_kinds": {
+                kind: round(weight, 4) for kind, weight in zip(NOISE_KINDS, noise_weights.tolist(), strict=True)
+            },
+            "level": f"U(0, {MAX_TRAINING_LEVEL})",
+        }
         if denoising
         else None,
         "parameters": count_parameters(model),
