@@ -11,6 +11,8 @@ from ae_demo import WEIGHTS_DIR, metrics
 from ae_demo.evaluate import MAX_AUTOENCODER_MSE, MIN_DENOISER_PSNR_DB
 from ae_demo.lab import AUTOENCODER_NAME, DENOISER_NAME, as_digit
 from ae_demo.model import Architecture, load_model, read_record, save_weights
+from ae_demo.noise import NOISE_KINDS
+from ae_demo.train import kind_weights
 
 
 @pytest.mark.parametrize("name", [AUTOENCODER_NAME, DENOISER_NAME])
@@ -55,7 +57,7 @@ def test_save_and_load_round_trip(tmp_path):
     images = torch.rand(3, 1, 28, 28)
     with torch.inference_mode():
         assert torch.equal(model(images), loaded(images))
-    assert record["architecture"] == {"kind": "autoencoder", "latent_dim": 4, "width": None}
+    assert record["architecture"] == {"kind": "autoencoder", "latent_dim": 4, "width": None, "depth": None}
     assert json.loads((tmp_path / "tiny.json").read_text())["note"] == "test"
 
 
@@ -71,9 +73,10 @@ def test_missing_weights_named_in_error(tmp_path):
         Architecture("autoencoder", latent_dim=8),
         Architecture("denoising"),
         Architecture("denoising", width=8),
+        Architecture("denoising", width=8, depth=3),
         Architecture("naive"),
     ],
-    ids=["autoencoder", "denoising", "narrow denoising", "naive"],
+    ids=["autoencoder", "denoising", "narrow denoising", "deep denoising", "naive"],
 )
 def test_every_architecture_maps_images_to_images(architecture):
     model = architecture.build().eval()
@@ -168,3 +171,20 @@ def test_random_latent_stays_in_slider_ranges(lab):
         assert np.all(latent >= lab.latent_low)
         assert np.all(latent <= lab.latent_high)
     assert not np.array_equal(lab.random_latent(1), lab.random_latent(2))
+
+
+def test_denoiser_depth_adds_convolutions():
+    def convolutions(depth: int) -> int:
+        model = Architecture("denoising", width=8, depth=depth).build()
+        return sum(isinstance(module, torch.nn.Conv2d) for module in model.modules())
+
+    assert convolutions(3) - convolutions(1) == 3 * 2, "two more 3×3 convolutions at each of three places"
+
+
+def test_noise_kind_weights():
+    weights = kind_weights(0.5)
+    assert weights.sum().item() == pytest.approx(1.0)
+    assert weights[NOISE_KINDS.index("gaussian")].item() == pytest.approx(0.5)
+    assert torch.allclose(kind_weights(0.25), torch.full((len(NOISE_KINDS),), 0.25))
+    with pytest.raises(ValueError, match="gaussian_share"):
+        kind_weights(1.5)
