@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import gradio as gr
 import numpy as np
 
@@ -22,6 +24,10 @@ MAX_UPLOAD_SIZE = "10mb"
 # Every event writes its output images to Gradio's cache, and a busy classroom writes megabytes a
 # minute. Every 5 minutes, files older than 10 minutes are deleted.
 CACHE_CLEANUP = (300, 600)
+# Gradio's queue keeps its last 10,000 events and, after every event, summarises them in a
+# pandas table for the monitoring dashboard. This app turns the dashboard off
+# (enable_monitoring=False), so keep 100 events and never summarise them.
+QUEUE_ANALYTICS_SETTINGS = {"GRADIO_ANALYTICS_MAX_EVENTS": "100", "GRADIO_ANALYTICS_CACHE_FREQUENCY": str(10**9)}
 SKETCH_CANVAS = (280, 280)
 SKETCH_BRUSH_SIZE = 22
 # The sketchpad ignores strokes until its Brush tool is chosen; choose it when the Draw tab opens.
@@ -329,6 +335,8 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
     # NOTE: on 2 cores this serves about 28 events per second, and 50 students working at once
     # see a p95 round trip near 2.6 s (reports/benchmark.md). Gradio's per-event work, not the
     # models (under 3 ms per event), sets that limit.
+    for name, value in QUEUE_ANALYTICS_SETTINGS.items():
+        os.environ.setdefault(name, value)  # read when the queue below is created
     demo.queue(default_concurrency_limit=4, max_size=200)
     return demo
 
