@@ -18,6 +18,7 @@ from PIL import Image
 
 from ae_demo.lab import Lab
 from ae_demo.samples import Sample, load_manifest
+from ae_demo.ui.inline_image import decode_data_url
 
 # The datasets exist only on the project's machines, beside the checkout; tests that need them skip elsewhere.
 DATASETS_DIR = Path(__file__).resolve().parents[2] / "shared" / "datasets"
@@ -61,3 +62,15 @@ def save_upscaled_digit(digit: np.ndarray, path: Path, scale: int = 8, invert: b
         image = 1.0 - image
     Image.fromarray(np.round(image * 255).astype(np.uint8)).save(path)
     return path
+
+
+def open_output(output: str | dict) -> Image.Image:
+    """Open an image output as gradio_client returns it.
+
+    The app's images arrive inline, as a dict whose ``url`` is a PNG data URL; gallery
+    items arrive as files, which the client downloads and names by path.
+    """
+    if isinstance(output, dict):
+        assert output.get("path") is None, "an inline image must not be written to Gradio's cache"
+        return decode_data_url(output["url"])
+    return Image.open(output)

@@ -14,15 +14,15 @@ from PIL import Image
 from ae_demo.preprocess import MAX_PIXELS, MIN_SIDE, to_mnist_digit
 from ae_demo.render import DISPLAY_SCALE
 from ae_demo.ui.translations import EN, ZH, translate
-from tests.conftest import save_upscaled_digit
+from tests.conftest import open_output, save_upscaled_digit
 from tests.test_preprocess import bad_file_cases
 
 ERROR_KEYS = {"not_an_image", "image_too_large", "image_too_small", "no_ink", "empty_sketch", "no_upload"}
 
 
-def read_digit(path: str) -> np.ndarray:
+def read_digit(output: str | dict) -> np.ndarray:
     """Shrink a displayed (280, 280) digit back to (28, 28) in [0, 1]."""
-    image = np.asarray(Image.open(path).convert("L"), np.float32) / 255.0
+    image = np.asarray(open_output(output).convert("L"), np.float32) / 255.0
     assert image.shape == (28 * DISPLAY_SCALE, 28 * DISPLAY_SCALE)
     return image[::DISPLAY_SCALE, ::DISPLAY_SCALE]
 
@@ -78,9 +78,9 @@ def test_heatmap_normal_and_unusual(client, samples):
     client.predict(0, api_name="/sample")
     _, _, heatmap, colorbar, distribution, verdict = client.predict("absolute", False, 99.0, api_name="/heatmap")
     assert verdict.startswith("### Looks like a normal")
-    assert np.asarray(Image.open(heatmap)).shape == (280, 280, 3)
+    assert np.asarray(open_output(heatmap)).shape == (280, 280, 3)
     assert "linear-gradient" in colorbar
-    assert np.asarray(Image.open(distribution)).ndim == 3
+    assert np.asarray(open_output(distribution)).ndim == 3
 
     sneaker = next(index for index, sample in enumerate(samples) if sample.file == "unusual_fashion_sneaker.png")
     client.predict(sneaker, api_name="/sample")
@@ -188,8 +188,8 @@ def test_show_all_fills_bottleneck_view(client, lab):
     assert captions[0].startswith("d=2 · MSE ")
     errors = [float(caption.split("MSE ")[1]) for caption in captions]
     assert errors[0] > errors[-1], "a 64-number bottleneck must rebuild the digit better than a 2-number one"
-    assert np.asarray(Image.open(autoencoder_gallery[0]["image"])).shape[:2] == (280, 280)
-    assert np.asarray(Image.open(plot)).ndim == 3
+    assert np.asarray(open_output(autoencoder_gallery[0]["image"])).shape[:2] == (280, 280)
+    assert np.asarray(open_output(plot)).ndim == 3
 
 
 def test_upload_over_size_limit_rejected(server_url):

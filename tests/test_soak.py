@@ -11,9 +11,9 @@ import pytest
 from gradio.route_utils import delete_files_created_by_app
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
-from PIL import Image
 
 from ae_demo.render import DISPLAY_SCALE
+from tests.conftest import open_output
 
 CLIENTS = 8
 ROUNDS = 6
@@ -36,9 +36,15 @@ def soak_url(soak_demo):
     return soak_demo.local_url
 
 
-def remote_path(output) -> Path:
-    """Server-side path of a file output, as a client with download_files=False receives it."""
-    return Path(output["path"] if isinstance(output, dict) else output.path)
+def gallery_paths(outputs: list) -> list[Path]:
+    """Return the server-side paths of the gallery items in an event's outputs (client with download_files=False)."""
+    return [
+        Path(item["image"]["path"])
+        for output in outputs
+        if isinstance(output, list)
+        for item in output
+        if isinstance(item, dict) and "image" in item
+    ]
 
 
 def test_concurrent_valid_and_bad_requests(soak_url, lab, tmp_path):
@@ -57,7 +63,7 @@ def test_concurrent_valid_and_bad_requests(soak_url, lab, tmp_path):
             for round_index in range(ROUNDS):
                 latent = latents[index * ROUNDS + round_index]
                 decoded, _ = client.predict(*latent, api_name="/decode")
-                image = np.asarray(Image.open(decoded).convert("L"))
+                image = np.asarray(open_output(decoded).convert("L"))
                 expected = np.round(np.clip(lab.decode(latent), 0, 1) * 255)
                 if np.abs(image[::DISPLAY_SCALE, ::DISPLAY_SCALE] - expected).max() > 1:
                     failures.append(f"decode {index}/{round_index} returned a wrong image")
@@ -73,8 +79,8 @@ def test_concurrent_valid_and_bad_requests(soak_url, lab, tmp_path):
                 except AppError:
                     rejected.append("sample")
                 noisy = client.predict("masking", 0.5, round_index, api_name="/noise")
-                if not Path(noisy[1]).is_file():
-                    failures.append("noise view returned no image")
+                if open_output(noisy[1]).size != (28 * DISPLAY_SCALE, 28 * DISPLAY_SCALE):
+                    failures.append("noise view returned no digit")
         except Exception as error:  # noqa: BLE001 - any other failure fails the test below
             failures.append(f"student {index}: {error!r}")
         finally:
@@ -96,13 +102,19 @@ def test_concurrent_valid_and_bad_requests(soak_url, lab, tmp_path):
 def test_returned_files_are_deleted(soak_demo, lab):
     assert soak_demo.delete_cache == CLEANUP
     client = Client(soak_demo.local_url, verbose=False, download_files=False)
-    rng = np.random.default_rng(1)
+    # Slider images travel inline and leave no file behind.
+    decoded, _ = client.predict(*lab.latent_mean, api_name="/decode")
+    assert decoded["path"] is None
+    assert decoded["url"].startswith("data:image/png;base64,")
+    # The bottleneck galleries are files: refreshing the views writes twelve of them.
     paths = []
-    for _ in range(20):
-        path = remote_path(client.predict(*rng.uniform(lab.latent_low, lab.latent_high), api_name="/decode")[0])
-        assert path.is_file(), "each returned file exists when the event completes"
-        paths.append(path)
+    for sample in range(3):
+        client.predict(sample, api_name="/sample")
+        outputs = client.predict("gaussian", 0.3, 0, "absolute", False, 99.0, api_name="/refresh_views")
+        paths += gallery_paths(outputs)
     client.close()
+    assert len(paths) == 3 * 2 * len(lab.bottleneck_models)
+    assert all(path.is_file() for path in paths), "each returned file exists when the event completes"
 
     # Run the app's cleanup step directly once the files are older than the limit, instead of
     # waiting for Gradio's background schedule, whose timing varies on a loaded machine.

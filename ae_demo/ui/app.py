@@ -13,6 +13,7 @@ from ae_demo.model import BOTTLENECK_SIZES
 from ae_demo.noise import NOISE_KINDS
 from ae_demo.samples import SAMPLES_DIR, load_manifest
 from ae_demo.ui.handlers import ERROR_MODES, Handlers
+from ae_demo.ui.inline_image import InlineImage
 from ae_demo.ui.translations import EN, ZH
 
 TITLE = "Autoencoder lab · 自编码器实验室"  # the browser tab shows this raw, so it is bilingual
@@ -21,8 +22,8 @@ BOTTLENECK_GALLERY_HEIGHT = 250  # px: one row of six digits with captions
 GALLERY_HEIGHT = 560  # px: room for five rows of eight MNIST thumbnails on a laptop screen
 DEFAULT_NOISE_LEVEL = 0.3
 MAX_UPLOAD_SIZE = "10mb"
-# Every event writes its output images to Gradio's cache, and a busy classroom writes megabytes a
-# minute. Every 5 minutes, files older than 10 minutes are deleted.
+# Images travel inline (InlineImage), but the bottleneck galleries are written to Gradio's cache
+# each time the digit changes. Every 5 minutes, files older than 10 minutes are deleted.
 CACHE_CLEANUP = (300, 600)
 # Gradio's queue keeps its last 10,000 events and, after every event, summarises them in a
 # pandas table for the monitoring dashboard. This app turns the dashboard off
@@ -43,9 +44,9 @@ CSS = """
 i18n = gr.I18n(en=EN, zh=ZH, **{"zh-CN": ZH})
 
 
-def _digit_image(key: str, elem_id: str, value: np.ndarray | None = None) -> gr.Image:
+def _digit_image(key: str, elem_id: str, value: np.ndarray | None = None) -> InlineImage:
     """Create an output image that shows a 28×28 digit large, as PNG so its pixels stay exact."""
-    return gr.Image(
+    return InlineImage(
         value,
         label=i18n(key),
         format="png",
@@ -203,7 +204,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                         heatmap_image = _digit_image("heatmap_label", "heatmap")
                         colorbar = gr.HTML(elem_id="colorbar")
                 with gr.Row():
-                    distribution_image = gr.Image(
+                    distribution_image = InlineImage(
                         label=i18n("distribution_label"), format="png", interactive=False, elem_id="distribution"
                     )
                     verdict_markdown = gr.Markdown(elem_id="verdict")
@@ -240,7 +241,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                     "bottleneck_autoencoder_label", "bottleneck-autoencoder"
                 )
                 bottleneck_pca_gallery = _digit_gallery("bottleneck_pca_label", "bottleneck-pca")
-                bottleneck_plot_image = gr.Image(
+                bottleneck_plot_image = InlineImage(
                     label=i18n("bottleneck_plot_label"), format="png", interactive=False, elem_id="bottleneck-plot"
                 )
                 gr.Markdown(i18n("bottleneck_explainer"))

@@ -26,22 +26,17 @@ ERROR_MODES = ("absolute", "signed")
 COLORBAR_TICKS = 5
 
 
-def unique_image(array: np.ndarray) -> Image.Image:
-    """Wrap an output array as a PNG-bound image whose bytes no other event produces.
+def gallery_image(array: np.ndarray) -> Image.Image:
+    """Wrap an array as a gallery item whose PNG bytes no other event produces.
 
-    Gradio 6.31 names a cached output file by the hash of its bytes and rewrites it in place
-    (processing_utils.save_pil_to_cache), so two students receiving the same picture at once
-    could download a truncated file. A random PNG text chunk makes every output file distinct;
-    delete_cache removes them after ten minutes.
+    Gallery items go through Gradio's file cache. Gradio 6.31 names a cached file by the
+    hash of its bytes and rewrites it in place (processing_utils.save_pil_to_cache), so two
+    students receiving the same picture at once could download a truncated file. A random
+    PNG text chunk makes every file distinct; delete_cache removes them after ten minutes.
     """
     image = Image.fromarray(array)
     image.info["ae_demo_output"] = secrets.token_hex(8)
     return image
-
-
-def shown_digit(digit: np.ndarray) -> Image.Image:
-    """Enlarge a (28, 28) digit into an output image for a gr.Image or gr.Gallery."""
-    return unique_image(render.display_digit(digit))
 
 
 def request_language(request: gr.Request | None) -> str:
@@ -91,7 +86,7 @@ class Handlers:
         if index is None or not float(index).is_integer() or not 0 <= int(index) < len(self.samples):
             raise user_error("no_sample", language)
         digit = self.sample_digits[int(index)]
-        return digit, shown_digit(digit)
+        return digit, render.display_digit(digit)
 
     def select_sample(self, manifest_indices: list[int]):
         """Make a gallery's select handler: the clicked thumbnail's position picks from ``manifest_indices``."""
@@ -110,7 +105,7 @@ class Handlers:
         except Exception as error:
             logger.exception("failed to read a sketch")
             raise user_error("unexpected", language) from error
-        return digit, shown_digit(digit)
+        return digit, render.display_digit(digit)
 
     def follow_sketch(self, sketch: dict | None) -> tuple[np.ndarray, np.ndarray]:
         """Like ``load_sketch`` while the user draws, but an empty or cleared canvas changes nothing."""
@@ -119,7 +114,7 @@ class Handlers:
         except InputError:
             # An invisible error stops the refresh that would follow, without a message.
             raise gr.Error("empty sketch", visible=False, print_exception=False) from None
-        return digit, shown_digit(digit)
+        return digit, render.display_digit(digit)
 
     def load_upload(self, path: str | None, request: gr.Request) -> tuple[np.ndarray, np.ndarray]:
         language = request_language(request)
@@ -133,7 +128,7 @@ class Handlers:
         except Exception as error:
             logger.exception("failed to read upload %s", path)
             raise user_error("unexpected", language) from error
-        return digit, shown_digit(digit)
+        return digit, render.display_digit(digit)
 
     # Views
 
@@ -158,10 +153,10 @@ class Handlers:
             values[f"{name}_ssim"] = f"{score.ssim:.3f}"
         table = translate("score_table", language, **names, **values)
         return (
-            shown_digit(comparison.clean),
-            shown_digit(comparison.noisy),
-            shown_digit(comparison.autoencoder),
-            shown_digit(comparison.denoiser),
+            render.display_digit(comparison.clean),
+            render.display_digit(comparison.noisy),
+            render.display_digit(comparison.autoencoder),
+            render.display_digit(comparison.denoiser),
             table,
         )
 
@@ -175,10 +170,8 @@ class Handlers:
 
         analysis = self.lab.analyse_error(digit, threshold)
 
-        heatmap = unique_image(render.error_heatmap(analysis.error, signed, digit if overlay else None))
-        distribution = unique_image(
-            render.error_distribution_plot(self.distribution_canvas, analysis.mse, analysis.threshold_mse)
-        )
+        heatmap = render.error_heatmap(analysis.error, signed, digit if overlay else None)
+        distribution = render.error_distribution_plot(self.distribution_canvas, analysis.mse, analysis.threshold_mse)
         verdict = translate(
             "verdict_unusual" if analysis.unusual else "verdict_normal",
             language,
@@ -188,8 +181,8 @@ class Handlers:
             threshold=f"{analysis.threshold_mse:.4f}",
         )
         return (
-            shown_digit(digit),
-            shown_digit(analysis.reconstruction),
+            render.display_digit(digit),
+            render.display_digit(analysis.reconstruction),
             heatmap,
             colorbar_html(signed),
             distribution,
@@ -203,17 +196,17 @@ class Handlers:
         latent = self.lab.encode(digit)
         clipped = self.lab.clip_latent(latent)
         note = translate("latent_clipped", language) if not np.allclose(latent, clipped) else ""
-        decoded = shown_digit(self.lab.decode(clipped))
-        return [*np.round(clipped, 3).tolist(), decoded, shown_digit(digit), note]
+        decoded = render.display_digit(self.lab.decode(clipped))
+        return [*np.round(clipped, 3).tolist(), decoded, render.display_digit(digit), note]
 
     def decode_latent(self, *values: float) -> tuple[np.ndarray, str]:
         """Decode the sliders' latent vector; the empty string clears any clipping note."""
         latent = self.lab.clip_latent(np.asarray(values, np.float64))
-        return shown_digit(self.lab.decode(latent)), ""
+        return render.display_digit(self.lab.decode(latent)), ""
 
     def random_latent(self) -> list:
         latent = self.lab.random_latent(secrets.randbits(32))
-        return [*np.round(latent, 3).tolist(), shown_digit(self.lab.decode(latent)), ""]
+        return [*np.round(latent, 3).tolist(), render.display_digit(self.lab.decode(latent)), ""]
 
     def show_bottlenecks(self, digit: np.ndarray, request: gr.Request) -> tuple[list, list, np.ndarray]:
         """Gallery items for the autoencoder and PCA at every bottleneck size, and the MSE plot."""
@@ -225,15 +218,15 @@ class Handlers:
         for item in comparisons:
             autoencoder_caption = translate("bottleneck_caption", language, size=item.size, mse=item.autoencoder_mse)
             pca_caption = translate("bottleneck_caption", language, size=item.size, mse=item.pca_mse)
-            autoencoder_items.append((shown_digit(item.autoencoder), autoencoder_caption))
-            pca_items.append((shown_digit(item.pca), pca_caption))
+            autoencoder_items.append((gallery_image(render.display_digit(item.autoencoder)), autoencoder_caption))
+            pca_items.append((gallery_image(render.display_digit(item.pca)), pca_caption))
         plot = render.bottleneck_plot(
             self.bottleneck_canvas,
             [item.size for item in comparisons],
             [item.autoencoder_mse for item in comparisons],
             [item.pca_mse for item in comparisons],
         )
-        return autoencoder_items, pca_items, unique_image(plot)
+        return autoencoder_items, pca_items, plot
 
     def show_all(
         self,
