@@ -9,6 +9,10 @@ script, reads the server's resident memory before and after 10,000 events, and t
 the cold start from process start to the first served page. It prints a table and
 writes ``OUT/benchmark.json`` and ``OUT/benchmark.md``.
 
+To measure one tuning step, run only the concurrent clients against a checkout of the
+app at that step; the result goes into ``OUT/tuning.json`` and the next full run lists it:
+    python -m ae_demo.bench --tuning-step NAME --app-dir CHECKOUT --out reports
+
 Clients run in this process and share the machine's cores with the server, as they
 would not in a real classroom, so the round trips here are an upper bound. They speak
 Gradio's HTTP API directly, as the browser does, rather than through gradio_client,
@@ -18,6 +22,7 @@ whose own per-call work would otherwise dominate the measurement.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -142,8 +147,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int) -> tuple[subprocess.Popen, float]:
-    """Start ``python app.py`` on 127.0.0.1:port; returns the process and seconds until the page was served."""
+def start_server(port: int, app_dir: Path = REPO_DIR) -> tuple[subprocess.Popen, float]:
+    """Start ``app_dir/app.py`` on 127.0.0.1:port; returns the process and seconds until the page was served."""
     import httpx
 
     env = {
@@ -154,7 +159,7 @@ def start_server(port: int) -> tuple[subprocess.Popen, float]:
     }
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "app.py"], cwd=REPO_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, "app.py"], cwd=app_dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}/"
     while time.perf_counter() - started < STARTUP_TIMEOUT_SECONDS:
@@ -170,11 +175,23 @@ def start_server(port: int) -> tuple[subprocess.Popen, float]:
     raise TimeoutError(f"app.py did not serve {url} within {STARTUP_TIMEOUT_SECONDS} s")
 
 
+def file_urls(value: object) -> list[str]:
+    """Return the URLs of the files (not data: URLs) anywhere in an event's outputs."""
+    if isinstance(value, dict):
+        url = value.get("url")
+        if isinstance(url, str) and not url.startswith("data:"):
+            return [url]
+        return [found for item in value.values() for found in file_urls(item)]
+    if isinstance(value, list):
+        return [found for item in value for found in file_urls(item)]
+    return []
+
+
 class Student:
     """One browser-like session: Gradio's HTTP API over one keep-alive connection.
 
     Each event posts to ``/gradio_api/call/<endpoint>``, reads the result from its event
-    stream and downloads the first returned image, as a browser does to show it. Plain
+    stream and downloads the returned image files, as a browser does to show them. Plain
     httpx keeps the client's own CPU use small next to the server's.
     """
 
@@ -211,10 +228,12 @@ class Student:
         raise RuntimeError(f"{endpoint}: the event stream ended without a result")
 
     def show(self, outputs: list) -> None:
-        """Download the first image among the outputs, as the browser does to display it."""
-        image = next((output for output in outputs if isinstance(output, dict) and output.get("url")), None)
-        if image is not None:
-            self.http.get(image["url"]).raise_for_status()
+        """Download every image file among the outputs, as the browser does to display them.
+
+        Inline images (data: URLs) arrive inside the result and need no request.
+        """
+        for url in file_urls(outputs):
+            self.http.get(url).raise_for_status()
 
     def send(self, event: str) -> None:
         started = time.perf_counter()
@@ -281,6 +300,55 @@ def run_students(url: str, folder: Path, count: int, events: int, think_seconds:
     }
 
 
+def server_stack(app_dir: Path) -> dict:
+    """Describe what a tuning step ran: the app's commit and the optional uvicorn speed-ups installed."""
+    commit = subprocess.run(
+        ["git", "-C", str(app_dir), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return {
+        "commit": commit or None,
+        "uvloop": importlib.util.find_spec("uvloop") is not None,
+        "httptools": importlib.util.find_spec("httptools") is not None,
+    }
+
+
+def record_tuning_step(name: str, app_dir: Path, out: Path, settings: Settings, command: str) -> None:
+    """Run the concurrent students against ``app_dir``'s app and store the result under ``name`` in tuning.json.
+
+    Each step of the tuning is one such run, so reports/benchmark.md can show what each change bought.
+    """
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        port = free_port()
+        server, _ = start_server(port, app_dir)
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            run_students(url, folder, 4, 10, 0)  # warm-up
+            runs = {}
+            for count in settings.concurrent_clients:
+                print(f"{name}: {count} concurrent students, {settings.concurrent_events_per_client} events each")
+                runs[str(count)] = run_students(
+                    url, folder, count, settings.concurrent_events_per_client, THINK_SECONDS
+                )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    path = out / "tuning.json"
+    steps = json.loads(path.read_text()) if path.is_file() else []
+    steps = [step for step in steps if step["name"] != name]
+    steps.append({"name": name, "command": command, **server_stack(app_dir), "concurrent": runs})
+    out.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(steps, indent=2) + "\n")
+    for count, run in runs.items():
+        stats = run["all"]
+        print(
+            f"{name}: {count} students p50 {stats['p50']:.0f} ms, p95 {stats['p95']:.0f} ms, "
+            f"{run['events_per_second']:.1f} events/s, {run['errors']} errors"
+        )
+    print(f"recorded {name} in {path}")
+
+
 def resident_memory_mb(pid: int) -> float:
     import psutil
 
@@ -291,10 +359,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ae_demo.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO_DIR / "reports", help="folder for benchmark.json")
     parser.add_argument("--quick", action="store_true", help="a short smoke run whose numbers mean little")
+    parser.add_argument(
+        "--tuning-step",
+        metavar="NAME",
+        help="run only the concurrent students against --app-dir and record the result as NAME in OUT/tuning.json",
+    )
+    parser.add_argument(
+        "--app-dir", type=Path, default=REPO_DIR, help="checkout whose app.py a tuning step starts (default: this one)"
+    )
     args = parser.parse_args(argv)
     settings = QUICK if args.quick else Settings()
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")  # a proxy must not carry loopback traffic
+    if args.tuning_step:
+        command = "python -m ae_demo.bench " + shlex.join(argv if argv is not None else sys.argv[1:])
+        record_tuning_step(args.tuning_step, args.app_dir.resolve(), args.out, settings, command)
+        return 0
 
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
@@ -355,7 +435,9 @@ def main(argv: list[str] | None = None) -> int:
     results["capacity"] = estimate_capacity(results)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "benchmark.json").write_text(json.dumps(results, indent=2) + "\n")
-    (args.out / "benchmark.md").write_text(benchmark_markdown(results))
+    tuning_path = args.out / "tuning.json"
+    tuning = json.loads(tuning_path.read_text()) if tuning_path.is_file() else []
+    (args.out / "benchmark.md").write_text(benchmark_markdown(results, tuning))
     print_table(results)
     print(f"wrote {args.out / 'benchmark.json'} and benchmark.md")
     return 0
@@ -393,8 +475,40 @@ def estimate_capacity(results: dict) -> dict:
     }
 
 
-def benchmark_markdown(results: dict) -> str:
-    """Render the benchmark as a Markdown page: machine, targets, per-event numbers and capacity."""
+def tuning_markdown(steps: list[dict]) -> list[str]:
+    """Render the recorded tuning steps as a table, in the order they were made."""
+    if not steps:
+        return []
+    counts = sorted({count for step in steps for count in step["concurrent"]}, key=int)
+    header = "| step | commit | uvloop and httptools | " + " | ".join(
+        f"{count} students p50 / p95 (ms) | {count} students events/s" for count in counts
+    )
+    lines = [
+        "",
+        "## What each change bought",
+        "",
+        "Each row is one `--tuning-step` run of the concurrent students against the app at that commit, with the "
+        "same classroom script. Commands are in `tuning.json`.",
+        "",
+        header + " | errors |",
+        "|---|---|---|" + "---|---|" * len(counts) + "---|",
+    ]
+    for step in steps:
+        cells = [step["name"], f"`{step['commit']}`", "yes" if step["uvloop"] and step["httptools"] else "no"]
+        errors = 0
+        for count in counts:
+            run = step["concurrent"].get(count)
+            if run is None:
+                cells += ["", ""]
+                continue
+            cells += [f"{run['all']['p50']:.0f} / {run['all']['p95']:.0f}", f"{run['events_per_second']:.1f}"]
+            errors += run["errors"]
+        lines.append("| " + " | ".join(cells) + f" | {errors} |")
+    return lines
+
+
+def benchmark_markdown(results: dict, tuning: list[dict] | None = None) -> str:
+    """Render the benchmark as a Markdown page: machine, targets, per-event numbers, tuning steps and capacity."""
     machine = results["machine"]
     capacity = results["capacity"]
     lines = [
@@ -435,6 +549,7 @@ def benchmark_markdown(results: dict) -> str:
             f"| {name} | {stats['p50']:.1f} | {stats['p95']:.1f} | {stats['p99']:.1f} | "
             f"{results['errors'][name]} | {rate_text} |"
         )
+    lines += tuning_markdown(tuning or [])
     memory = results["memory_mb"]
     lines += [
         "",

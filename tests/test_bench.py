@@ -24,3 +24,19 @@ def test_quick_benchmark_writes_reports(tmp_path):
     markdown = (tmp_path / "benchmark.md").read_text()
     assert "## Beyond one machine" in markdown
     assert results["command"] in markdown
+
+
+def test_tuning_step_recorded_in_report(tmp_path):
+    assert bench.main(["--out", str(tmp_path), "--quick", "--tuning-step", "current app"]) == 0
+
+    steps = json.loads((tmp_path / "tuning.json").read_text())
+    assert [step["name"] for step in steps] == ["current app"]
+    assert steps[0]["commit"]
+    for count in bench.QUICK.concurrent_clients:
+        run = steps[0]["concurrent"][str(count)]
+        assert run["all"]["count"] > 0
+        assert run["errors"] == 0
+
+    markdown = "\n".join(bench.tuning_markdown(steps))
+    assert "## What each change bought" in markdown
+    assert "| current app |" in markdown
