@@ -105,10 +105,17 @@ class DenoisingAutoencoder(EncoderDecoder):
     """Fully convolutional autoencoder with a spatial (2·width)×7×7 bottleneck.
 
     ``depth`` 3×3 convolutions follow each change of size, in the encoder and the decoder.
+    With ``skip``, the decoder also receives the encoder's 14×14 features next to its own,
+    as U-Net denoisers do: fine stroke positions then need not pass through the 7×7 code,
+    and decoding a code alone is no longer possible.
     """
 
-    def __init__(self, width: int = DEFAULT_DENOISING_WIDTH, depth: int = DEFAULT_DENOISING_DEPTH) -> None:
+    def __init__(
+        self, width: int = DEFAULT_DENOISING_WIDTH, depth: int = DEFAULT_DENOISING_DEPTH, skip: bool = False
+    ) -> None:
         super().__init__()
+        self.depth = depth
+        self.skip = skip
         self.encoder = nn.Sequential(
             _down(1, width),  # (B, 1, 28, 28) -> (B, width, 14, 14)
             *(_same(width, width) for _ in range(depth)),
@@ -117,10 +124,23 @@ class DenoisingAutoencoder(EncoderDecoder):
         )
         self.decoder = nn.Sequential(
             _up(2 * width, width),  # -> (B, width, 14, 14)
-            *(_same(width, width) for _ in range(depth)),
+            _same(2 * width if skip else width, width),  # with skip: after joining the encoder's 14×14 features
+            *(_same(width, width) for _ in range(depth - 1)),
             nn.ConvTranspose2d(width, 1, 4, stride=2, padding=1),  # -> (B, 1, 28, 28)
             nn.Sigmoid(),
         )
+
+    def decode(self, code: torch.Tensor) -> torch.Tensor:
+        if self.skip:
+            raise ValueError("a denoiser with skip connections needs the input image as well as the code")
+        return super().decode(code)
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        if not self.skip:
+            return super().forward(images)
+        fine = self.encoder[: 1 + self.depth](images)  # the 14×14 features
+        code = self.encoder[1 + self.depth :](fine)
+        return self.decoder[1:](torch.cat([self.decoder[0](code), fine], dim=1))
 
 
 class NaiveAutoencoder(EncoderDecoder):
@@ -150,6 +170,7 @@ class Architecture:
     latent_dim: int | None = None
     width: int | None = None  # denoising only: channels at 14×14
     depth: int | None = None  # denoising only: 3×3 convolutions after each change of size
+    skip: bool | None = None  # denoising only: the decoder also receives the encoder's 14×14 features
 
     def build(self) -> nn.Module:
         if self.kind == "autoencoder":
@@ -157,7 +178,9 @@ class Architecture:
                 raise ValueError(f"autoencoder needs latent_dim >= 1, got {self.latent_dim!r}")
             return ConvAutoencoder(self.latent_dim)
         if self.kind == "denoising":
-            return DenoisingAutoencoder(self.width or DEFAULT_DENOISING_WIDTH, self.depth or DEFAULT_DENOISING_DEPTH)
+            return DenoisingAutoencoder(
+                self.width or DEFAULT_DENOISING_WIDTH, self.depth or DEFAULT_DENOISING_DEPTH, bool(self.skip)
+            )
         if self.kind == "naive":
             return NaiveAutoencoder()
         raise ValueError(f"unknown model kind {self.kind!r}; expected one of {MODEL_KINDS}")

@@ -131,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         "--depth", type=int, default=DEFAULT_DENOISING_DEPTH, help="denoising model: 3×3 convolutions per size"
     )
     parser.add_argument(
+        "--skip", action="store_true", help="denoising model: pass the encoder's 14×14 features to the decoder"
+    )
+    parser.add_argument(
         "--gaussian-share",
         type=float,
         default=1 / len(NOISE_KINDS),
@@ -154,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         latent_dim=args.latent_dim if args.model == "autoencoder" else None,
         width=args.width if args.model == "denoising" else None,
         depth=args.depth if args.model == "denoising" else None,
+        skip=args.skip if args.model == "denoising" else None,
     )
     denoising = args.model == "denoising"
     noise_weights = kind_weights(args.gaussian_share) if denoising else None

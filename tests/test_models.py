@@ -57,7 +57,13 @@ def test_save_and_load_round_trip(tmp_path):
     images = torch.rand(3, 1, 28, 28)
     with torch.inference_mode():
         assert torch.equal(model(images), loaded(images))
-    assert record["architecture"] == {"kind": "autoencoder", "latent_dim": 4, "width": None, "depth": None}
+    assert record["architecture"] == {
+        "kind": "autoencoder",
+        "latent_dim": 4,
+        "width": None,
+        "depth": None,
+        "skip": None,
+    }
     assert json.loads((tmp_path / "tiny.json").read_text())["note"] == "test"
 
 
@@ -74,9 +80,10 @@ def test_missing_weights_named_in_error(tmp_path):
         Architecture("denoising"),
         Architecture("denoising", width=8),
         Architecture("denoising", width=8, depth=3),
+        Architecture("denoising", width=8, depth=2, skip=True),
         Architecture("naive"),
     ],
-    ids=["autoencoder", "denoising", "narrow denoising", "deep denoising", "naive"],
+    ids=["autoencoder", "denoising", "narrow denoising", "deep denoising", "skip denoising", "naive"],
 )
 def test_every_architecture_maps_images_to_images(architecture):
     model = architecture.build().eval()
@@ -188,3 +195,16 @@ def test_noise_kind_weights():
     assert torch.allclose(kind_weights(0.25), torch.full((len(NOISE_KINDS),), 0.25))
     with pytest.raises(ValueError, match="gaussian_share"):
         kind_weights(1.5)
+
+
+def test_skip_denoiser_uses_encoder_features():
+    model = Architecture("denoising", width=8, skip=True).build().eval()
+    images = torch.rand(2, 1, 28, 28)
+    with torch.inference_mode():
+        code = model.encode(images)
+        output = model(images)
+        model.decoder[1][0].weight[:, 8:] = 0  # cut the skip connection: only the code is left
+        without_skip = model(images)
+    assert not torch.allclose(output, without_skip), "the 14×14 features must reach the decoder"
+    with pytest.raises(ValueError, match="skip"):
+        model.decode(code)
