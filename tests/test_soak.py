@@ -1,4 +1,4 @@
-"""Staying up: concurrent valid and bad requests against one server, and cleanup of returned files."""
+"""Staying up: concurrent valid and bad requests against one server, and no files left behind."""
 
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 
 from ae_demo.render import DISPLAY_SCALE
-from tests.conftest import open_output
+from tests.conftest import open_output, save_upscaled_digit
 
 CLIENTS = 8
 ROUNDS = 6
-CLEANUP = (1, 2)  # delete returned files older than 2 s, checking every second
+CLEANUP = (1, 2)  # delete uploads older than 2 s, checking every second
 
 
 @pytest.fixture(scope="module")
 def soak_demo(lab):
-    """A server of its own, whose cache cleanup deletes files older than 2 s."""
+    """A server of its own, whose cache cleanup deletes uploads older than 2 s."""
     from ae_demo.ui import build_demo, launch_options
 
     demo = build_demo(lab, cache_cleanup=CLEANUP)
@@ -36,15 +36,8 @@ def soak_url(soak_demo):
     return soak_demo.local_url
 
 
-def gallery_paths(outputs: list) -> list[Path]:
-    """Return the server-side paths of the gallery items in an event's outputs (client with download_files=False)."""
-    return [
-        Path(item["image"]["path"])
-        for output in outputs
-        if isinstance(output, list)
-        for item in output
-        if isinstance(item, dict) and "image" in item
-    ]
+def files_under(folder: Path) -> set[Path]:
+    return {path for path in folder.rglob("*") if path.is_file()}
 
 
 def test_concurrent_valid_and_bad_requests(soak_url, lab, tmp_path):
@@ -99,25 +92,38 @@ def test_concurrent_valid_and_bad_requests(soak_url, lab, tmp_path):
     check.close()
 
 
-def test_returned_files_are_deleted(soak_demo, lab):
-    assert soak_demo.delete_cache == CLEANUP
+def test_views_write_no_files(soak_demo, lab):
+    cache = Path(soak_demo.GRADIO_CACHE)
+    before = files_under(cache)
     client = Client(soak_demo.local_url, verbose=False, download_files=False)
-    # Slider images travel inline and leave no file behind.
     decoded, _ = client.predict(*lab.latent_mean, api_name="/decode")
-    assert decoded["path"] is None
-    assert decoded["url"].startswith("data:image/png;base64,")
-    # The bottleneck galleries are files: refreshing the views writes twelve of them.
-    paths = []
     for sample in range(3):
         client.predict(sample, api_name="/sample")
         outputs = client.predict("gaussian", 0.3, 0, "absolute", False, 99.0, api_name="/refresh_views")
-        paths += gallery_paths(outputs)
     client.close()
-    assert len(paths) == 3 * 2 * len(lab.bottleneck_models)
-    assert all(path.is_file() for path in paths), "each returned file exists when the event completes"
+
+    assert decoded["path"] is None
+    assert decoded["url"].startswith("data:image/png;base64,")
+    gallery = outputs[-3]
+    assert len(gallery) == len(lab.bottleneck_models)
+    assert gallery[0]["image"]["url"].startswith("data:image/png;base64,")
+    assert files_under(cache) == before, "output images travel inline, so views add no file to the cache"
+
+
+def test_uploaded_files_are_deleted(soak_demo, mnist_samples, tmp_path):
+    assert soak_demo.delete_cache == CLEANUP
+    client = Client(soak_demo.local_url, verbose=False)
+    uploaded = []
+    for index in range(3):
+        path = save_upscaled_digit(mnist_samples[index][1], tmp_path / f"digit_{index}.png")
+        client.predict(handle_file(str(path)), api_name="/upload")
+        uploaded += [Path(file) for file in soak_demo.upload_file_set if Path(file).name == path.name]
+    client.close()
+    assert len(uploaded) == 3
+    assert all(path.is_file() for path in uploaded), "each upload is in the cache while the event runs"
 
     # Run the app's cleanup step directly once the files are older than the limit, instead of
     # waiting for Gradio's background schedule, whose timing varies on a loaded machine.
     time.sleep(CLEANUP[1] + 0.5)
     delete_files_created_by_app(soak_demo, CLEANUP[1])
-    assert not any(path.exists() for path in paths), "returned files must be deleted once older than the limit"
+    assert not any(path.exists() for path in uploaded), "uploads must be deleted once older than the limit"

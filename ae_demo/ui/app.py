@@ -13,7 +13,7 @@ from ae_demo.model import BOTTLENECK_SIZES
 from ae_demo.noise import NOISE_KINDS
 from ae_demo.samples import SAMPLES_DIR, load_manifest
 from ae_demo.ui.handlers import ERROR_MODES, Handlers
-from ae_demo.ui.inline_image import InlineImage
+from ae_demo.ui.inline_image import InlineGallery, InlineImage
 from ae_demo.ui.translations import EN, ZH
 
 TITLE = "Autoencoder lab · 自编码器实验室"  # the browser tab shows this raw, so it is bilingual
@@ -22,8 +22,8 @@ BOTTLENECK_GALLERY_HEIGHT = 250  # px: one row of six digits with captions
 GALLERY_HEIGHT = 560  # px: room for five rows of eight MNIST thumbnails on a laptop screen
 DEFAULT_NOISE_LEVEL = 0.3
 MAX_UPLOAD_SIZE = "10mb"
-# Images travel inline (InlineImage), but the bottleneck galleries are written to Gradio's cache
-# each time the digit changes. Every 5 minutes, files older than 10 minutes are deleted.
+# Output images travel inline (InlineImage, InlineGallery), so only uploads are written to
+# Gradio's cache. Every 5 minutes, uploads older than 10 minutes are deleted.
 CACHE_CLEANUP = (300, 600)
 # Gradio's queue keeps its last 10,000 events and, after every event, summarises them in a
 # pandas table for the monitoring dashboard. This app turns the dashboard off
@@ -59,9 +59,9 @@ def _digit_image(key: str, elem_id: str, value: np.ndarray | None = None) -> Inl
     )
 
 
-def _digit_gallery(key: str, elem_id: str) -> gr.Gallery:
+def _digit_gallery(key: str, elem_id: str) -> InlineGallery:
     """Create a one-row output gallery of enlarged digits, one per bottleneck size."""
-    return gr.Gallery(
+    return InlineGallery(
         label=i18n(key),
         columns=len(BOTTLENECK_SIZES),
         rows=1,
@@ -80,7 +80,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
     """Build the interface around ``lab`` (by default the shipped models).
 
     ``cache_cleanup`` is Gradio's ``delete_cache``: every first-number seconds, delete
-    the output files older than second-number seconds.
+    the uploaded files older than second-number seconds.
     """
     lab = lab or Lab.load()
     samples = load_manifest()

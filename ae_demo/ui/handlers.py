@@ -11,7 +11,6 @@ import secrets
 
 import gradio as gr
 import numpy as np
-from PIL import Image
 
 from ae_demo import render
 from ae_demo.lab import DEFAULT_THRESHOLD_PERCENTILE, THRESHOLD_RANGE, Lab, as_digit
@@ -24,19 +23,6 @@ logger = logging.getLogger(__name__)
 
 ERROR_MODES = ("absolute", "signed")
 COLORBAR_TICKS = 5
-
-
-def gallery_image(array: np.ndarray) -> Image.Image:
-    """Wrap an array as a gallery item whose PNG bytes no other event produces.
-
-    Gallery items go through Gradio's file cache. Gradio 6.31 names a cached file by the
-    hash of its bytes and rewrites it in place (processing_utils.save_pil_to_cache), so two
-    students receiving the same picture at once could download a truncated file. A random
-    PNG text chunk makes every file distinct; delete_cache removes them after ten minutes.
-    """
-    image = Image.fromarray(array)
-    image.info["ae_demo_output"] = secrets.token_hex(8)
-    return image
 
 
 def request_language(request: gr.Request | None) -> str:
@@ -218,8 +204,8 @@ class Handlers:
         for item in comparisons:
             autoencoder_caption = translate("bottleneck_caption", language, size=item.size, mse=item.autoencoder_mse)
             pca_caption = translate("bottleneck_caption", language, size=item.size, mse=item.pca_mse)
-            autoencoder_items.append((gallery_image(render.display_digit(item.autoencoder)), autoencoder_caption))
-            pca_items.append((gallery_image(render.display_digit(item.pca)), pca_caption))
+            autoencoder_items.append((render.display_digit(item.autoencoder), autoencoder_caption))
+            pca_items.append((render.display_digit(item.pca), pca_caption))
         plot = render.bottleneck_plot(
             self.bottleneck_canvas,
             [item.size for item in comparisons],
