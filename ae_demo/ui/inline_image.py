@@ -39,7 +39,10 @@ def decode_data_url(url: str) -> Image.Image:
 
 
 def inline_image_data(image: np.ndarray | Image.Image) -> ImageData:
-    # ImageData without a path is not a file to Gradio: it skips the cache and sends the URL as it is.
+    """Wrap an image as Gradio's ImageData with the PNG in its URL and no file path.
+
+    Without a path, Gradio does not treat the value as a file: it skips the cache and sends the URL as it is.
+    """
     return ImageData(url=png_data_url(image), mime_type="image/png")
 
 
