@@ -27,7 +27,7 @@ def test_quick_benchmark_writes_reports(tmp_path):
 
 
 def test_tuning_step_recorded_in_report(tmp_path):
-    assert bench.main(["--out", str(tmp_path), "--quick", "--tuning-step", "current app"]) == 0
+    assert bench.main(["--out", str(tmp_path), "--quick", "--tuning-step", "current app", "--note", "the app as it is"]) == 0
 
     steps = json.loads((tmp_path / "tuning.json").read_text())
     assert [step["name"] for step in steps] == ["current app"]
@@ -40,3 +40,4 @@ def test_tuning_step_recorded_in_report(tmp_path):
     markdown = "\n".join(bench.tuning_markdown(steps))
     assert "## What each change bought" in markdown
     assert "| current app |" in markdown
+    assert "- current app: the app as it is" in markdown

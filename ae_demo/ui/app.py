@@ -29,7 +29,9 @@ CACHE_CLEANUP = (300, 600)
 # pandas table for the monitoring dashboard. This app turns the dashboard off
 # (enable_monitoring=False), so keep 100 events and never summarise them.
 QUEUE_ANALYTICS_SETTINGS = {"GRADIO_ANALYTICS_MAX_EVENTS": "100", "GRADIO_ANALYTICS_CACHE_FREQUENCY": str(10**9)}
-QUEUE_STATUS_SECONDS = 1.0
+# With status_update_rate="auto", every event that starts sends a queue-position message to
+# every waiting event, so the messages grow with the square of the queue. Once a second is enough.
+QUEUE_SETTINGS = {"default_concurrency_limit": 4, "max_size": 200, "status_update_rate": 1.0}
 SKETCH_CANVAS = (280, 280)
 SKETCH_BRUSH_SIZE = 22
 # The sketchpad ignores strokes until its Brush tool is chosen; choose it when the Draw tab opens.
@@ -339,9 +341,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
     # models (under 3 ms per event), sets that limit.
     for name, value in QUEUE_ANALYTICS_SETTINGS.items():
         os.environ.setdefault(name, value)  # read when the queue below is created
-    # With status_update_rate="auto", every event that starts sends a queue-position message to
-    # every waiting event, so the messages grow with the square of the queue. Once a second is enough.
-    demo.queue(default_concurrency_limit=4, max_size=200, status_update_rate=QUEUE_STATUS_SECONDS)
+    demo.queue(**QUEUE_SETTINGS)
     return demo
 
 
