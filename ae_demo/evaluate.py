@@ -142,7 +142,17 @@ def model_recipes(weights_dir: Path) -> dict:
         record = read_record(weights_dir / name)
         recipes[name] = {
             key: record.get(key)
-            for key in ("command", "parameters", "bottleneck_size", "epochs", "batch_size", "learning_rate", "loss")
+            for key in (
+                "command",
+                "architecture",
+                "parameters",
+                "bottleneck_size",
+                "epochs",
+                "batch_size",
+                "learning_rate",
+                "loss",
+                "denoising_training",
+            )
         }
     return recipes
 

@@ -111,17 +111,28 @@ def _unmet_section(results: dict) -> list[str]:
     lines.append("")
     if not any("denoising" in target["name"] for target in unmet):
         return [*lines, "The training recipe of every model is in the last table.", ""]
-    denoiser = results["models"]["denoising"]
-    lines += [
-        f"The denoising model evaluated here has {denoiser['parameters']:,} parameters and a "
-        f"{denoiser['bottleneck_size']}-number spatial bottleneck, trained {denoiser['epochs']} epochs "
-        f"(batch {denoiser['batch_size']}, peak learning rate {denoiser['learning_rate']}) with per-pixel MSE on",
-        "inputs carrying one of four noise kinds (Gaussian, salt and pepper, masking, speckle) at a level drawn from",
-        "U(0, 0.75), so only a quarter of its training inputs had Gaussian noise. Not evaluated yet: a wider network,",
-        "skip connections between encoder and decoder, more epochs, or training on Gaussian noise alone.",
-        "",
-    ]
+    lines += [*describe_denoiser(results["models"]["denoising"]), ""]
     return lines
+
+
+def describe_denoiser(recipe: dict) -> list[str]:
+    """Describe the evaluated denoising network and its training from its record, as Markdown lines."""
+    architecture = recipe.get("architecture") or {}
+    training = recipe.get("denoising_training")
+    shape = [f"width {architecture.get('width') or 32}", f"depth {architecture.get('depth') or 1}"]
+    if architecture.get("skip"):
+        shape.append("a skip connection that carries the 14×14 features past the bottleneck")
+    if isinstance(training, dict):
+        shares = ", ".join(f"{kind.replace('_', ' ')} {weight:.0%}" for kind, weight in training["noise_kinds"].items())
+        noise = f"inputs carrying one noise kind each ({shares}) at a level drawn from {training['level']}"
+    else:
+        noise = f"inputs with noise as recorded: {training}"
+    return [
+        f"The denoising model evaluated here has {recipe['parameters']:,} parameters ({', '.join(shape)}) and a "
+        f"{recipe['bottleneck_size']}-number spatial bottleneck. It was trained {recipe['epochs']} epochs "
+        f"(batch {recipe['batch_size']}, peak learning rate {recipe['learning_rate']}) with per-pixel MSE on "
+        f"{noise}. Command: `{recipe['command']}`.",
+    ]
 
 
 def write_report(results: dict, out: Path) -> None:
@@ -172,8 +183,9 @@ def write_report(results: dict, out: Path) -> None:
         "## How the models were trained",
         "",
         "Every model was trained on the 60,000 MNIST training images with AdamW (weight decay 1e-4), a one-cycle",
-        "learning-rate schedule and no augmentation; the denoising model saw each input corrupted by one of the",
-        "four noise kinds at a random level. The exact commands are in the JSON records under `weights/`.",
+        "learning-rate schedule and no augmentation. The exact commands are in the JSON records under `weights/`.",
+        "",
+        *describe_denoiser(results["models"]["denoising"]),
         "",
         *_recipe_table(results["models"]),
         "",
