@@ -132,7 +132,9 @@ class DenoisingAutoencoder(EncoderDecoder):
 
     def decode(self, code: torch.Tensor) -> torch.Tensor:
         if self.skip:
-            raise ValueError("a denoiser with skip connections needs the input image as well as the code")
+            raise ValueError(
+                "cannot decode a code alone: a denoiser with skip connections also needs the input (call the model)"
+            )
         return super().decode(code)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:

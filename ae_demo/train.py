@@ -44,9 +44,9 @@ GRID_DIGITS = 16
 
 
 def kind_weights(gaussian_share: float) -> torch.Tensor:
-    """Sampling weights over NOISE_KINDS: ``gaussian_share`` for Gaussian, the rest split evenly."""
+    """Return sampling weights over NOISE_KINDS: ``gaussian_share`` for Gaussian, the rest split evenly."""
     if not 0.0 <= gaussian_share <= 1.0:
-        raise ValueError(f"gaussian_share must be in [0, 1], got {gaussian_share}")
+        raise ValueError(f"invalid gaussian_share {gaussian_share}: expected a value in [0, 1]")
     others = (1.0 - gaussian_share) / (len(NOISE_KINDS) - 1)
     return torch.tensor([gaussian_share if kind == "gaussian" else others for kind in NOISE_KINDS])
 
