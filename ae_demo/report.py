@@ -9,6 +9,12 @@ from matplotlib.figure import Figure
 
 from ae_demo.targets import markdown_rows
 
+NOISE_KIND_NAMES = {
+    "gaussian": "Gaussian",
+    "salt_pepper": "salt and pepper",
+    "masking": "masking",
+    "speckle": "speckle",
+}
 METHOD_NAMES = {
     "noisy": "noisy input",
     "autoencoder": "plain autoencoder (d=16)",
@@ -123,7 +129,9 @@ def describe_denoiser(recipe: dict) -> list[str]:
     if architecture.get("skip"):
         shape.append("a skip connection that carries the 14×14 features past the bottleneck")
     if isinstance(training, dict):
-        shares = ", ".join(f"{kind.replace('_', ' ')} {weight:.0%}" for kind, weight in training["noise_kinds"].items())
+        shares = ", ".join(
+            f"{NOISE_KIND_NAMES.get(kind, kind)} {weight:.0%}" for kind, weight in training["noise_kinds"].items()
+        )
         noise = f"inputs carrying one noise kind each ({shares}) at a level drawn from {training['level']}"
     else:
         noise = f"inputs with noise as recorded: {training}"
