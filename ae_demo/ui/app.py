@@ -31,7 +31,7 @@ CACHE_CLEANUP = (300, 600)
 QUEUE_ANALYTICS_SETTINGS = {"GRADIO_ANALYTICS_MAX_EVENTS": "100", "GRADIO_ANALYTICS_CACHE_FREQUENCY": str(10**9)}
 # With status_update_rate="auto", every event that starts sends a queue-position message to
 # every waiting event, so the messages grow with the square of the queue. Once a second is enough.
-QUEUE_SETTINGS = {"default_concurrency_limit": None, "max_size": 200, "status_update_rate": 1.0}
+QUEUE_SETTINGS = {"default_concurrency_limit": 4, "max_size": 200, "status_update_rate": 1.0}
 SKETCH_CANVAS = (280, 280)
 SKETCH_BRUSH_SIZE = 22
 # The sketchpad ignores strokes until its Brush tool is chosen; choose it when the Draw tab opens.
