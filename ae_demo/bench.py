@@ -510,6 +510,14 @@ def estimate_capacity(results: dict) -> dict:
     }
 
 
+def within_target_sentence(results: dict, largest: int) -> str:
+    """Say which measured class size stayed within the p95 target, or that none did."""
+    sizes = " and ".join(sorted(results["concurrent"], key=int))
+    if largest:
+        return f"Of the measured runs ({sizes} students), the {largest}-student run stayed within the p95 target."
+    return f"None of the measured runs ({sizes} students) stayed within the {TARGET_P95_MS} ms p95 target."
+
+
 def tuning_markdown(steps: list[dict]) -> list[str]:
     """Render the recorded tuning steps as a table, in the order they were made."""
     if not steps:
@@ -608,8 +616,8 @@ def benchmark_markdown(results: dict, tuning: list[dict] | None = None) -> str:
         f"That is {capacity['events_per_second_per_core']:.0f} events per second per busy core. A student dragging "
         f"a slider sends about {capacity['events_per_second_per_student']:.0f} events per second, so one core keeps "
         f"up with about {capacity['students_per_core_all_dragging']:.0f} students dragging at the same moment; "
-        "students who read, draw or think between drags need far less. Of the measured runs, the largest class "
-        f"within the {TARGET_P95_MS} ms p95 target was {capacity['largest_class_within_target']} students.",
+        "students who read, draw or think between drags need far less. "
+        + within_target_sentence(results, capacity["largest_class_within_target"]),
         "",
         "When a class outgrows one machine:",
         "",

@@ -336,9 +336,9 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
         )
         demo.load(handlers.show_all, all_inputs, all_outputs, show_progress="hidden", api_name="refresh_views")
 
-    # NOTE: on 2 cores this serves about 28 events per second, and 50 students working at once
-    # see a p95 round trip near 2.6 s (reports/benchmark.md). Gradio's per-event work, not the
-    # models (under 3 ms per event), sets that limit.
+    # NOTE: on 2 cores this serves about 60 events per second, and 50 students working at once
+    # see a p95 round trip near 1.1 s against a 250 ms target (reports/benchmark.md). The server
+    # is one Python process near one busy core; more students need more processes (replicas).
     for name, value in QUEUE_ANALYTICS_SETTINGS.items():
         os.environ.setdefault(name, value)  # read when the queue below is created
     demo.queue(**QUEUE_SETTINGS)
