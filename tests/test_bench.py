@@ -27,7 +27,10 @@ def test_quick_benchmark_writes_reports(tmp_path):
 
 
 def test_tuning_step_recorded_in_report(tmp_path):
-    assert bench.main(["--out", str(tmp_path), "--quick", "--tuning-step", "current app", "--note", "the app as it is"]) == 0
+    assert (
+        bench.main(["--out", str(tmp_path), "--quick", "--tuning-step", "current app", "--note", "the app as it is"])
+        == 0
+    )
 
     steps = json.loads((tmp_path / "tuning.json").read_text())
     assert [step["name"] for step in steps] == ["current app"]
