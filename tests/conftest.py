@@ -64,13 +64,7 @@ def save_upscaled_digit(digit: np.ndarray, path: Path, scale: int = 8, invert: b
     return path
 
 
-def open_output(output: str | dict) -> Image.Image:
-    """Open an image output as gradio_client returns it.
-
-    The app's images arrive inline, as a dict whose ``url`` is a PNG data URL; gallery
-    items arrive as files, which the client downloads and names by path.
-    """
-    if isinstance(output, dict):
-        assert output.get("path") is None, "an inline image must not be written to Gradio's cache"
-        return decode_data_url(output["url"])
-    return Image.open(output)
+def open_output(output: dict) -> Image.Image:
+    """Open an image output as gradio_client returns it: a dict whose ``url`` is a PNG data URL."""
+    assert output.get("path") is None, "an inline image must not be written to Gradio's cache"
+    return decode_data_url(output["url"])

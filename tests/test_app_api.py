@@ -20,7 +20,7 @@ from tests.test_preprocess import bad_file_cases
 ERROR_KEYS = {"not_an_image", "image_too_large", "image_too_small", "no_ink", "empty_sketch", "no_upload"}
 
 
-def read_digit(output: str | dict) -> np.ndarray:
+def read_digit(output: dict) -> np.ndarray:
     """Shrink a displayed (280, 280) digit back to (28, 28) in [0, 1]."""
     image = np.asarray(open_output(output).convert("L"), np.float32) / 255.0
     assert image.shape == (28 * DISPLAY_SCALE, 28 * DISPLAY_SCALE)
