@@ -531,7 +531,9 @@ def tuning_markdown(steps: list[dict]) -> list[str]:
         "## What each change bought",
         "",
         "Each row is one `--tuning-step` run of the concurrent students against the app at that commit, with the "
-        "same classroom script. Commands are in `tuning.json`.",
+        "same classroom script. To repeat a row, check the commit out with `git worktree add DIR COMMIT` and run "
+        "the row's command from `tuning.json` with `--app-dir DIR`; the uvloop column says whether uvicorn's "
+        "optional uvloop and httptools packages were installed.",
         "",
         header + " | errors |",
         "|---|---|---|" + "---|---|" * len(counts) + "---|",
