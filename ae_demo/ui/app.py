@@ -22,6 +22,8 @@ BOTTLENECK_GALLERY_HEIGHT = 250  # px: one row of six digits with captions
 GALLERY_HEIGHT = 560  # px: room for five rows of eight MNIST thumbnails on a laptop screen
 DEFAULT_NOISE_LEVEL = 0.3
 MAX_UPLOAD_SIZE = "10mb"
+# Gradio's default buttons include Share, which works only on a Hugging Face Space.
+IMAGE_BUTTONS = ["download", "fullscreen"]
 # Output images travel inline (InlineImage, InlineGallery), so only uploads are written to
 # Gradio's cache. Every 5 minutes, uploads older than 10 minutes are deleted.
 CACHE_CLEANUP = (300, 600)
@@ -57,7 +59,7 @@ def _digit_image(key: str, elem_id: str, value: np.ndarray | None = None) -> Inl
         height=DISPLAY_HEIGHT,
         elem_id=elem_id,
         elem_classes="pixelated",
-        buttons=["download", "fullscreen"],
+        buttons=IMAGE_BUTTONS,
     )
 
 
@@ -123,7 +125,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                         unusual_gallery = gr.Gallery(
                             unusual_items,
                             label=i18n("unusual_label"),
-                            columns=8,
+                            columns=4,  # two rows of larger thumbnails, so the captions fit
                             height="auto",
                             allow_preview=False,
                             object_fit="contain",
@@ -208,7 +210,11 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                         colorbar = gr.HTML(elem_id="colorbar")
                 with gr.Row():
                     distribution_image = InlineImage(
-                        label=i18n("distribution_label"), format="png", interactive=False, elem_id="distribution"
+                        label=i18n("distribution_label"),
+                        format="png",
+                        interactive=False,
+                        elem_id="distribution",
+                        buttons=IMAGE_BUTTONS,
                     )
                     verdict_markdown = gr.Markdown(elem_id="verdict")
                 gr.Markdown(i18n("heatmap_explainer"))
@@ -245,7 +251,11 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                 )
                 bottleneck_pca_gallery = _digit_gallery("bottleneck_pca_label", "bottleneck-pca")
                 bottleneck_plot_image = InlineImage(
-                    label=i18n("bottleneck_plot_label"), format="png", interactive=False, elem_id="bottleneck-plot"
+                    label=i18n("bottleneck_plot_label"),
+                    format="png",
+                    interactive=False,
+                    elem_id="bottleneck-plot",
+                    buttons=IMAGE_BUTTONS,
                 )
                 gr.Markdown(i18n("bottleneck_explainer"))
 

@@ -72,7 +72,7 @@ EN: dict[str, str] = {
     "input_label": "Input x",
     "reconstruction_label": "Reconstruction x̂",
     "heatmap_label": "Per-pixel error",
-    "distribution_label": "Reconstruction error (MSE, log scale) of the 10,000 MNIST test digits. Red line: this input; dashed: threshold.",
+    "distribution_label": "MSE of the 10,000 MNIST test digits (log scale). Red: this input; dashed: threshold.",
     "heatmap_explainer": (
         "### Why unusual inputs reconstruct badly\n"
         "The autoencoder only learned to rebuild what it saw in training: handwritten digits. "
