@@ -42,8 +42,8 @@ def browser():
         browser.close()
 
 
-def open_app(browser, server_url: str, locale: str):
-    context = browser.new_context(locale=locale, viewport={"width": 1400, "height": 1000})
+def open_app(browser, server_url: str, locale: str, width: int = 1400):
+    context = browser.new_context(locale=locale, viewport={"width": width, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(server_url)
@@ -197,3 +197,16 @@ def test_same_sample_can_be_picked_again(browser, server_url):
         page.locator("#verdict").get_by_text("Unusual input").wait_for()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [414, 600, 1400])
+def test_sample_gallery_fits_screen_width(browser, server_url, width):
+    context, page = open_app(browser, server_url, "en-US", width)
+    try:
+        scroll_width, client_width = page.evaluate(
+            "(() => { const grid = document.querySelector('#mnist-gallery .grid-wrap');"
+            " return [grid.scrollWidth, grid.clientWidth]; })()"
+        )
+    finally:
+        context.close()
+    assert scroll_width <= client_width, f"the sample gallery scrolls sideways at {width} px"

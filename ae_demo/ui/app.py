@@ -40,6 +40,9 @@ SKETCH_BRUSH_SIZE = 22
 SELECT_BRUSH_JS = "() => setTimeout(() => document.querySelector('#sketch button[aria-label=\"Brush\"]')?.click(), 300)"
 CSS = """
 .pixelated img { image-rendering: pixelated; }
+/* On narrow screens, fewer sample columns than eight, so the gallery does not scroll sideways. */
+@media (max-width: 640px) { #mnist-gallery .grid-container { --grid-cols: 4 !important; } }
+@media (max-width: 480px) { #mnist-gallery .grid-container { --grid-cols: 3 !important; } }
 .ae-colorbar { max-width: 320px; margin: 4px auto; font-size: 0.85em; }
 .ae-colorbar-bar { height: 16px; border-radius: 3px; border: 1px solid var(--border-color-primary); }
 .ae-colorbar-ticks { display: flex; justify-content: space-between; }
