@@ -555,6 +555,8 @@ def tuning_markdown(steps: list[dict]) -> list[str]:
 
 def benchmark_markdown(results: dict, tuning: list[dict] | None = None) -> str:
     """Render the benchmark as a Markdown page: machine, targets, per-event numbers, tuning steps and capacity."""
+    from ae_demo.ui.app import QUEUE_SETTINGS
+
     machine = results["machine"]
     capacity = results["capacity"]
     lines = [
@@ -597,8 +599,6 @@ def benchmark_markdown(results: dict, tuning: list[dict] | None = None) -> str:
         )
     lines += tuning_markdown(tuning or [])
     memory = results["memory_mb"]
-    from ae_demo.ui.app import QUEUE_SETTINGS
-
     queue_call = ", ".join(f"{name}={value!r}" for name, value in QUEUE_SETTINGS.items())
     lines += [
         "",

@@ -32,7 +32,7 @@ CACHE_CLEANUP = (300, 600)
 # (enable_monitoring=False), so keep 100 events and never summarise them.
 QUEUE_ANALYTICS_SETTINGS = {"GRADIO_ANALYTICS_MAX_EVENTS": "100", "GRADIO_ANALYTICS_CACHE_FREQUENCY": str(10**9)}
 # With status_update_rate="auto", every event that starts sends a queue-position message to
-# every waiting event, so the messages grow with the square of the queue. Once a second is enough.
+# every waiting event, so the messages grow with the square of the queue. Here they go once a second.
 QUEUE_SETTINGS = {"default_concurrency_limit": 4, "max_size": 200, "status_update_rate": 1.0}
 SKETCH_CANVAS = (280, 280)
 SKETCH_BRUSH_SIZE = 22
@@ -53,17 +53,21 @@ i18n = gr.I18n(en=EN, zh=ZH, **{"zh-CN": ZH})
 
 
 def _digit_image(key: str, elem_id: str, value: np.ndarray | None = None) -> InlineImage:
-    """Create an output image that shows a 28×28 digit large, as PNG so its pixels stay exact."""
+    """Create an output image that shows a 28×28 digit large (InlineImage sends PNG, so its pixels stay exact)."""
     return InlineImage(
         value,
         label=i18n(key),
-        format="png",
         interactive=False,
         height=DISPLAY_HEIGHT,
         elem_id=elem_id,
         elem_classes="pixelated",
         buttons=IMAGE_BUTTONS,
     )
+
+
+def _plot_image(key: str, elem_id: str) -> InlineImage:
+    """Create an output image for a plot, with the same buttons as the digits."""
+    return InlineImage(label=i18n(key), interactive=False, elem_id=elem_id, buttons=IMAGE_BUTTONS)
 
 
 def _digit_gallery(key: str, elem_id: str) -> InlineGallery:
@@ -73,7 +77,6 @@ def _digit_gallery(key: str, elem_id: str) -> InlineGallery:
         columns=len(BOTTLENECK_SIZES),
         rows=1,
         height=BOTTLENECK_GALLERY_HEIGHT,
-        format="png",
         allow_preview=False,
         object_fit="contain",
         interactive=False,
@@ -212,13 +215,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                         heatmap_image = _digit_image("heatmap_label", "heatmap")
                         colorbar = gr.HTML(elem_id="colorbar")
                 with gr.Row():
-                    distribution_image = InlineImage(
-                        label=i18n("distribution_label"),
-                        format="png",
-                        interactive=False,
-                        elem_id="distribution",
-                        buttons=IMAGE_BUTTONS,
-                    )
+                    distribution_image = _plot_image("distribution_label", "distribution")
                     verdict_markdown = gr.Markdown(elem_id="verdict")
                 gr.Markdown(i18n("heatmap_explainer"))
 
@@ -253,13 +250,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                     "bottleneck_autoencoder_label", "bottleneck-autoencoder"
                 )
                 bottleneck_pca_gallery = _digit_gallery("bottleneck_pca_label", "bottleneck-pca")
-                bottleneck_plot_image = InlineImage(
-                    label=i18n("bottleneck_plot_label"),
-                    format="png",
-                    interactive=False,
-                    elem_id="bottleneck-plot",
-                    buttons=IMAGE_BUTTONS,
-                )
+                bottleneck_plot_image = _plot_image("bottleneck_plot_label", "bottleneck-plot")
                 gr.Markdown(i18n("bottleneck_explainer"))
 
             with gr.Tab(i18n("tab_ideas"), id="ideas"):

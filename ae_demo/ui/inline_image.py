@@ -19,7 +19,9 @@ from gradio.data_classes import ImageData
 from PIL import Image
 
 PNG_DATA_URL_PREFIX = "data:image/png;base64,"
-PNG_COMPRESS_LEVEL = 1  # zlib level: twice as fast as the default 6, and a digit stays a few KB
+# zlib level 1 encoded a 280×280 digit in about half the time of the default 6 (one measurement
+# here), and the PNG stays a few KB.
+PNG_COMPRESS_LEVEL = 1
 
 
 def png_data_url(image: np.ndarray | Image.Image) -> str:
