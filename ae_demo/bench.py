@@ -13,15 +13,17 @@ To measure one tuning step, run only the concurrent clients against a checkout o
 app at that step; the result goes into ``OUT/tuning.json`` and the next full run lists it:
     python -m ae_demo.bench --tuning-step NAME --app-dir CHECKOUT --out reports
 
-Clients run in this process and share the machine's cores with the server, as they
-would not in a real classroom, so the round trips here are an upper bound. They speak
-Gradio's HTTP API directly, as the browser does, rather than through gradio_client,
-whose own per-call work would otherwise dominate the measurement.
+Clients run in this process, on one asyncio event loop, and share the machine's cores
+with the server, as they would not in a real classroom, so the round trips here are an
+upper bound; the report gives the cores the clients kept busy. They speak Gradio's HTTP
+API directly, as the browser does, rather than through gradio_client, whose own per-call
+work would otherwise dominate the measurement.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import importlib.util
 import json
 import os
@@ -32,7 +34,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -51,6 +52,7 @@ TARGET_P95_MS = 250  # classroom target for the round trip of concurrent student
 THINK_SECONDS = 0.2  # pause between one student's events: a slider drag sends about five updates a second
 MEMORY_CLIENTS = 10
 STARTUP_TIMEOUT_SECONDS = 120
+PYTHON_LOOP_LENGTH = 2_000_000  # summed by python_loop_ms to compare machine speeds
 
 
 @dataclass(frozen=True)
@@ -188,38 +190,69 @@ def file_urls(value: object) -> list[str]:
     return []
 
 
-class Student:
-    """One browser-like session: Gradio's HTTP API over one keep-alive connection.
+def direct_endpoints(url: str) -> frozenset[str]:
+    """Return the API names of the app's events that skip the queue (``queue=False``).
 
-    Each event posts to ``/gradio_api/call/<endpoint>``, reads the result from its event
-    stream and downloads the returned image files, as a browser does to show them. Plain
-    httpx keeps the client's own CPU use small next to the server's.
+    The browser sends those as one POST to ``/gradio_api/run/<endpoint>``; the others join the queue.
+    """
+    import httpx
+
+    config = httpx.get(url.rstrip("/") + "/config", timeout=30).json()
+    return frozenset(
+        dependency["api_name"]
+        for dependency in config["dependencies"]
+        if dependency.get("api_name") and dependency.get("queue") is False
+    )
+
+
+class Student:
+    """One browser-like session speaking Gradio's HTTP API over its own keep-alive connection.
+
+    A queued event posts to ``/gradio_api/call/<endpoint>`` and reads the result from its
+    event stream; an event that skips the queue is one POST to ``/gradio_api/run/<endpoint>``,
+    as the browser sends it. Returned image files are downloaded, as a browser does to show
+    them. All students of a run share one asyncio event loop, so the clients' own work does
+    not contend for a lock as client threads would.
     """
 
-    def __init__(self, url: str, folder: Path, seed: int) -> None:
+    def __init__(self, url: str, seed: int, direct: frozenset[str]) -> None:
         import httpx
 
-        self.http = httpx.Client(base_url=url, timeout=120)
+        self.http = httpx.AsyncClient(base_url=url, timeout=120)
+        self.direct = direct
         # One session per student, as one browser tab has: the server keeps state per session.
         self.session_hash = secrets.token_hex(8)
-        with _sketch_file(folder).open("rb") as sketch:
-            uploaded = self.http.post("/gradio_api/upload", files={"files": ("sketch.png", sketch, "image/png")})
-        uploaded.raise_for_status()
-        self.sketch = {"path": uploaded.json()[0], "meta": {"_type": "gradio.FileData"}}
         self.rng = np.random.default_rng(seed)
-        self.latent_dim = len(self.call("reset_latent", [])) - 3
+        self.sketch: dict = {}
+        self.latent_dim = 0
         self.latencies: dict[str, list[float]] = {}
         self.errors = 0
         self.failures: Counter[str] = Counter()
 
-    def call(self, endpoint: str, data: list) -> list:
+    async def open(self, folder: Path) -> None:
+        """Upload the drawing this student sends and learn the latent size from the app."""
+        with _sketch_file(folder).open("rb") as sketch:
+            uploaded = await self.http.post(
+                "/gradio_api/upload", files={"files": ("sketch.png", sketch.read(), "image/png")}
+            )
+        uploaded.raise_for_status()
+        self.sketch = {"path": uploaded.json()[0], "meta": {"_type": "gradio.FileData"}}
+        self.latent_dim = len(await self.call("reset_latent", [])) - 3
+
+    async def call(self, endpoint: str, data: list) -> list:
         """Run one event and return its outputs; raises RuntimeError if the app reports an error."""
-        posted = self.http.post(f"/gradio_api/call/{endpoint}", json={"data": data, "session_hash": self.session_hash})
+        body = {"data": data, "session_hash": self.session_hash}
+        if endpoint in self.direct:
+            response = await self.http.post(f"/gradio_api/run/{endpoint}", json=body)
+            if response.status_code != 200:
+                raise RuntimeError(f"{endpoint} failed with HTTP {response.status_code}: {response.text[:200]}")
+            return response.json()["data"]
+        posted = await self.http.post(f"/gradio_api/call/{endpoint}", json=body)
         posted.raise_for_status()
         event_id = posted.json()["event_id"]
         kind = None
-        with self.http.stream("GET", f"/gradio_api/call/{endpoint}/{event_id}") as stream:
-            for line in stream.iter_lines():
+        async with self.http.stream("GET", f"/gradio_api/call/{endpoint}/{event_id}") as stream:
+            async for line in stream.aiter_lines():
                 if line.startswith("event:"):
                     kind = line.removeprefix("event:").strip()
                 elif line.startswith("data:") and kind == "complete":
@@ -228,26 +261,27 @@ class Student:
                     raise RuntimeError(f"{endpoint} failed: {line.removeprefix('data:').strip()}")
         raise RuntimeError(f"{endpoint}: the event stream ended without a result")
 
-    def show(self, outputs: list) -> None:
+    async def show(self, outputs: list) -> None:
         """Download every image file among the outputs, as the browser does to display them.
 
         Inline images (data: URLs) arrive inside the result and need no request.
         """
         for url in file_urls(outputs):
-            self.http.get(url).raise_for_status()
+            (await self.http.get(url)).raise_for_status()
 
-    def send(self, event: str) -> None:
+    async def send(self, event: str) -> None:
         started = time.perf_counter()
         try:
             if event == "decode":
-                self.show(self.call("decode", self.rng.normal(0, 5, self.latent_dim).round(2).tolist()))
+                await self.show(await self.call("decode", self.rng.normal(0, 5, self.latent_dim).round(2).tolist()))
             elif event == "noise":
-                self.show(self.call("noise", ["gaussian", float(self.rng.uniform(0, 1)), 0]))
+                await self.show(await self.call("noise", ["gaussian", float(self.rng.uniform(0, 1)), 0]))
             elif event == "heatmap":
-                self.show(self.call("heatmap", ["absolute", False, 99.0]))
+                await self.show(await self.call("heatmap", ["absolute", False, 99.0]))
             elif event == "sketch":
-                self.show(self.call("sketch", [{"background": self.sketch, "layers": [], "composite": self.sketch}]))
-                self.show(self.call("refresh_views", ["gaussian", 0.3, 0, "absolute", False, 99.0]))
+                drawing = {"background": self.sketch, "layers": [], "composite": self.sketch}
+                await self.show(await self.call("sketch", [drawing]))
+                await self.show(await self.call("refresh_views", ["gaussian", 0.3, 0, "absolute", False, 99.0]))
             else:
                 raise ValueError(f"unknown event {event!r}")
         except Exception as error:  # noqa: BLE001 - any failed request counts as an error in the benchmark
@@ -256,20 +290,18 @@ class Student:
             return
         self.latencies.setdefault(event, []).append((time.perf_counter() - started) * 1000)
 
-    def run(self, events: int, think_seconds: float, barrier: threading.Barrier | None = None) -> None:
-        if barrier is not None:
-            barrier.wait()
+    async def run(self, events: int, think_seconds: float) -> None:
         for index in range(events):
-            self.send(CLASSROOM_SCRIPT[index % len(CLASSROOM_SCRIPT)])
+            await self.send(CLASSROOM_SCRIPT[index % len(CLASSROOM_SCRIPT)])
             if think_seconds:
-                time.sleep(think_seconds)
+                await asyncio.sleep(think_seconds)
 
-    def close(self) -> None:
-        self.http.close()
+    async def close(self) -> None:
+        await self.http.aclose()
 
 
-def server_cpu_seconds(pid: int) -> float:
-    """Return the CPU time (user and system) that process ``pid`` has used so far."""
+def process_cpu_seconds(pid: int | None = None) -> float:
+    """Return the CPU time (user and system) that process ``pid`` (default: this one) has used so far."""
     import psutil
 
     times = psutil.Process(pid).cpu_times()
@@ -281,22 +313,24 @@ def run_students(
 ) -> dict:
     """Run ``count`` students at once; returns latency percentiles, errors and events per second.
 
-    With ``server_pid``, it also returns how many cores the server process kept busy on average.
+    It also returns how many cores the clients kept busy and, with ``server_pid``, the server.
     """
-    students = [Student(url, folder, seed) for seed in range(count)]
-    barrier = threading.Barrier(count + 1)
-    threads = [threading.Thread(target=student.run, args=(events, think_seconds, barrier)) for student in students]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    cpu_started = server_cpu_seconds(server_pid) if server_pid else 0.0
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
-    server_cores = (server_cpu_seconds(server_pid) - cpu_started) / seconds if server_pid else None
-    for student in students:
-        student.close()
+    direct = direct_endpoints(url)
+
+    async def run_all() -> tuple[list[Student], float, float, float]:
+        students = [Student(url, seed, direct) for seed in range(count)]
+        await asyncio.gather(*(student.open(folder) for student in students))
+        started = time.perf_counter()
+        server_started = process_cpu_seconds(server_pid) if server_pid else 0.0
+        clients_started = process_cpu_seconds()
+        await asyncio.gather(*(student.run(events, think_seconds) for student in students))
+        seconds = time.perf_counter() - started
+        server_cores = (process_cpu_seconds(server_pid) - server_started) / seconds if server_pid else None
+        client_cores = (process_cpu_seconds() - clients_started) / seconds
+        await asyncio.gather(*(student.close() for student in students))
+        return students, seconds, server_cores, client_cores
+
+    students, seconds, server_cores, client_cores = asyncio.run(run_all())
 
     every = [value for student in students for values in student.latencies.values() for value in values]
     by_event = {}
@@ -314,7 +348,37 @@ def run_students(
         "failures": dict(failures.most_common(5)),
         "events_per_second": (len(every) + errors) / seconds,
         "server_cores": server_cores,
+        "client_cores": client_cores,
     }
+
+
+def single_client(url: str, folder: Path, events: int) -> Student:
+    """Drag a latent slider from one client, one event after another; returns the student with its timings."""
+
+    async def drag() -> Student:
+        student = Student(url, seed=100, direct=direct_endpoints(url))
+        await student.open(folder)
+        await student.run(10, 0)  # warm-up
+        student.latencies.clear()
+        for _ in range(events):
+            await student.send("decode")
+        await student.close()
+        return student
+
+    return asyncio.run(drag())
+
+
+def python_loop_ms(repeats: int = 5) -> float:
+    """Milliseconds this machine takes for a fixed pure-Python loop (best of ``repeats``).
+
+    Runs on different machines differ mostly in single-core Python speed, which this figure compares.
+    """
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        sum(range(PYTHON_LOOP_LENGTH))
+        best = min(best, (time.perf_counter() - started) * 1000)
+    return best
 
 
 def server_stack(app_dir: Path) -> dict:
@@ -324,6 +388,7 @@ def server_stack(app_dir: Path) -> dict:
     ).stdout.strip()
     return {
         "commit": commit or None,
+        "python_loop_ms": python_loop_ms(),
         "uvloop": importlib.util.find_spec("uvloop") is not None,
         "httptools": importlib.util.find_spec("httptools") is not None,
     }
@@ -406,12 +471,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"server started in {cold_start:.2f} s")
         try:
             print("one client dragging a latent slider")
-            student = Student(url, folder, seed=100)
-            student.run(10, 0)  # warm-up
-            student.latencies.clear()
-            for _ in range(settings.single_client_events):
-                student.send("decode")
-            student.close()
+            student = single_client(url, folder, settings.single_client_events)
             results["round_trip_ms"] = {"single": percentiles(student.latencies["decode"])}
             results["errors"] = {"single": student.errors}
 
@@ -446,6 +506,7 @@ def main(argv: list[str] | None = None) -> int:
         "cores": os.cpu_count(),
         "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
         "python": platform.python_version(),
+        "python_loop_ms": python_loop_ms(),
         "platform": platform.platform(),
     }
     results["command"] = "python -m ae_demo.bench " + shlex.join(argv if argv is not None else sys.argv[1:])
@@ -523,7 +584,7 @@ def tuning_markdown(steps: list[dict]) -> list[str]:
     if not steps:
         return []
     counts = sorted({count for step in steps for count in step["concurrent"]}, key=int)
-    header = "| step | commit | uvloop and httptools | " + " | ".join(
+    header = "| step | commit | uvloop and httptools | Python loop (ms) | " + " | ".join(
         f"{count} students p50 / p95 (ms) | {count} students events/s" for count in counts
     )
     lines = [
@@ -533,13 +594,21 @@ def tuning_markdown(steps: list[dict]) -> list[str]:
         "Each row is one `--tuning-step` run of the concurrent students against the app at that commit, with the "
         "same classroom script. To repeat a row, check the commit out with `git worktree add DIR COMMIT` and run "
         "the row's command from `tuning.json` with `--app-dir DIR`; the uvloop column says whether uvicorn's "
-        "optional uvloop and httptools packages were installed.",
+        "optional uvloop and httptools packages were installed. The Python loop column is the time the measuring "
+        f"machine took to sum {PYTHON_LOOP_LENGTH:,} integers in pure Python (`python_loop_ms`); rows with different "
+        "loop times come from machines of different speed and compare only roughly.",
         "",
         header + " | errors |",
-        "|---|---|---|" + "---|---|" * len(counts) + "---|",
+        "|---|---|---|---|" + "---|---|" * len(counts) + "---|",
     ]
     for step in steps:
-        cells = [step["name"], f"`{step['commit']}`", "yes" if step["uvloop"] and step["httptools"] else "no"]
+        loop = step.get("python_loop_ms")
+        cells = [
+            step["name"],
+            f"`{step['commit']}`",
+            "yes" if step["uvloop"] and step["httptools"] else "no",
+            f"{loop:.0f}" if loop else "not recorded",
+        ]
         errors = 0
         for count in counts:
             run = step["concurrent"].get(count)
@@ -563,8 +632,10 @@ def benchmark_markdown(results: dict, tuning: list[dict] | None = None) -> str:
         "# Benchmark",
         "",
         f"Produced by `{results['command']}` on {machine['cores']} cores and {machine['memory_gb']} GB of memory "
-        f"({machine['platform']}, Python {machine['python']}). The clients run on the same machine as the server and "
-        "take part of its CPU, so round trips are an upper bound for a classroom whose students use their own devices.",
+        f"({machine['platform']}, Python {machine['python']}; "
+        f"a pure-Python loop of {PYTHON_LOOP_LENGTH:,} additions took {machine['python_loop_ms']:.0f} ms). "
+        "The clients run on the same machine as the server and take part of its CPU, so round trips are an upper "
+        "bound for a classroom whose students use their own devices.",
         "",
         "## Targets",
         "",
@@ -587,16 +658,24 @@ def benchmark_markdown(results: dict, tuning: list[dict] | None = None) -> str:
         f"script ({', '.join(CLASSROOM_SCRIPT)}), {THINK_SECONDS} s apart. A sketch event is the drawing plus "
         "the refresh of every view that follows it in the browser.",
         "",
-        "| run | p50 | p95 | p99 | errors | events per second |",
-        "|---|---|---|---|---|---|",
+        "| run | p50 | p95 | p99 | errors | events per second | server cores busy | client cores busy |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, stats in results["round_trip_ms"].items():
-        rate = results["concurrent"][name.split("_")[1]]["events_per_second"] if name != "single" else None
-        rate_text = f"{rate:.1f}" if rate is not None else ""
-        lines.append(
-            f"| {name} | {stats['p50']:.1f} | {stats['p95']:.1f} | {stats['p99']:.1f} | "
-            f"{results['errors'][name]} | {rate_text} |"
+        run = results["concurrent"][name.split("_")[1]] if name != "single" else None
+        extra = (
+            [f"{run['events_per_second']:.1f}", f"{run['server_cores']:.2f}", f"{run['client_cores']:.2f}"]
+            if run
+            else ["", "", ""]
         )
+        cells = [
+            name,
+            f"{stats['p50']:.1f}",
+            f"{stats['p95']:.1f}",
+            f"{stats['p99']:.1f}",
+            str(results["errors"][name]),
+        ]
+        lines.append("| " + " | ".join(cells + extra) + " |")
     lines += tuning_markdown(tuning or [])
     memory = results["memory_mb"]
     queue_call = ", ".join(f"{name}={value!r}" for name, value in QUEUE_SETTINGS.items())
