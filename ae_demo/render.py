@@ -125,12 +125,15 @@ class PlotCanvas:
         self, image: np.ndarray, x: float, y: float, colour: tuple[int, int, int], radius: int, square: bool
     ) -> None:
         column, row = self.pixel(x, y)
-        rows, columns = np.ogrid[: image.shape[0], : image.shape[1]]
+        # Only the square around the dot is tested, not the whole image.
+        top, left = max(row - radius, 0), max(column - radius, 0)
+        window = image[top : row + radius + 1, left : column + radius + 1]
+        rows, columns = np.ogrid[top : top + window.shape[0], left : left + window.shape[1]]
         if square:
             inside = (np.abs(rows - row) <= radius) & (np.abs(columns - column) <= radius)
         else:
             inside = (rows - row) ** 2 + (columns - column) ** 2 <= radius**2
-        image[inside] = colour
+        window[inside] = colour
 
 
 def error_distribution_canvas(quantiles: np.ndarray) -> PlotCanvas:
