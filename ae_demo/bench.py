@@ -190,19 +190,24 @@ def file_urls(value: object) -> list[str]:
     return []
 
 
-def direct_endpoints(url: str) -> frozenset[str]:
-    """Return the API names of the app's events that skip the queue (``queue=False``).
+def direct_endpoints(url: str) -> dict[str, tuple[int, ...]]:
+    """Map the API name of each event that skips the queue (``queue=False``) to its state inputs' positions.
 
-    The browser sends those as one POST to ``/gradio_api/run/<endpoint>``; the others join the queue.
+    The browser sends such an event as one POST to ``/gradio_api/run/<endpoint>`` with a value
+    for every input, null for a ``gr.State`` (the server fills it from the session); the
+    other events join the queue, which fills state inputs itself.
     """
     import httpx
 
     config = httpx.get(url.rstrip("/") + "/config", timeout=30).json()
-    return frozenset(
-        dependency["api_name"]
+    state_ids = {component["id"] for component in config["components"] if component.get("type") == "state"}
+    return {
+        dependency["api_name"]: tuple(
+            position for position, block in enumerate(dependency["inputs"]) if block in state_ids
+        )
         for dependency in config["dependencies"]
         if dependency.get("api_name") and dependency.get("queue") is False
-    )
+    }
 
 
 class Student:
@@ -215,7 +220,7 @@ class Student:
     not contend for a lock as client threads would.
     """
 
-    def __init__(self, url: str, seed: int, direct: frozenset[str]) -> None:
+    def __init__(self, url: str, seed: int, direct: dict[str, tuple[int, ...]]) -> None:
         import httpx
 
         self.http = httpx.AsyncClient(base_url=url, timeout=120)
@@ -243,7 +248,10 @@ class Student:
         """Run one event and return its outputs; raises RuntimeError if the app reports an error."""
         body = {"data": data, "session_hash": self.session_hash}
         if endpoint in self.direct:
-            response = await self.http.post(f"/gradio_api/run/{endpoint}", json=body)
+            values = list(data)
+            for position in self.direct[endpoint]:
+                values.insert(position, None)
+            response = await self.http.post(f"/gradio_api/run/{endpoint}", json={**body, "data": values})
             if response.status_code != 200:
                 raise RuntimeError(f"{endpoint} failed with HTTP {response.status_code}: {response.text[:200]}")
             return response.json()["data"]
