@@ -333,9 +333,6 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
             trigger_mode="always_last",
             show_progress="hidden",
             api_name="decode",
-            # A slider event is the most frequent and the cheapest: one POST that skips the queue's
-            # join-then-stream round and its per-listener limit of 4 events at a time.
-            queue=False,
         )
         reset_button.click(handlers.reset_latent, digit_state, latent_outputs, api_name="reset_latent")
         random_button.click(
