@@ -150,8 +150,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int, app_dir: Path = REPO_DIR) -> tuple[subprocess.Popen, float]:
-    """Start ``app_dir/app.py`` on 127.0.0.1:port; returns the process and seconds until the page was served."""
+def start_server(
+    port: int, app_dir: Path = REPO_DIR, command: list[str] | None = None
+) -> tuple[subprocess.Popen, float]:
+    """Start ``app_dir/app.py`` (or ``command`` in ``app_dir``) on 127.0.0.1:port.
+
+    Returns the process and the seconds until its page was served.
+    """
     import httpx
 
     env = {
@@ -162,12 +167,16 @@ def start_server(port: int, app_dir: Path = REPO_DIR) -> tuple[subprocess.Popen,
     }
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "app.py"], cwd=app_dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command or [sys.executable, "app.py"],
+        cwd=app_dir,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/"
     while time.perf_counter() - started < STARTUP_TIMEOUT_SECONDS:
         if process.poll() is not None:
-            raise RuntimeError(f"app.py exited with code {process.returncode} before serving {url}")
+            raise RuntimeError(f"the server exited with code {process.returncode} before serving {url}")
         try:
             if httpx.get(url, timeout=1).status_code == 200:
                 return process, time.perf_counter() - started
@@ -175,7 +184,73 @@ def start_server(port: int, app_dir: Path = REPO_DIR) -> tuple[subprocess.Popen,
             pass
         time.sleep(0.05)
     process.kill()
-    raise TimeoutError(f"app.py did not serve {url} within {STARTUP_TIMEOUT_SECONDS} s")
+    raise TimeoutError(f"the server did not serve {url} within {STARTUP_TIMEOUT_SECONDS} s")
+
+
+def floor_demo(latent_dim: int):
+    """Build the app's API endpoints with handlers that do no work, on the app's queue and launch settings.
+
+    Driving it with the same students measures what Gradio alone costs per event on this
+    machine: a floor under any round trip the real app can reach. Inputs are the app's
+    components, so Gradio parses the same requests; every result is empty.
+    """
+    import gradio as gr
+
+    from ae_demo.ui.app import QUEUE_ANALYTICS_SETTINGS, QUEUE_SETTINGS
+
+    with gr.Blocks() as demo:
+        digit = gr.State()
+        latent = [gr.Number() for _ in range(latent_dim)]
+        image = gr.Image()
+        note = gr.Markdown()
+        noise_controls = [gr.Radio(["gaussian"]), gr.Slider(0, 1), gr.Number()]
+        heatmap_controls = [gr.Radio(["absolute"]), gr.Checkbox(), gr.Slider(50, 99.9)]
+        sketchpad = gr.Sketchpad(type="numpy", image_mode="RGB")
+        trigger = gr.Button(visible=False)  # the endpoints are called through the API only
+
+        def nothing(*_: object) -> tuple[None, None]:
+            return None, None
+
+        def no_latent(*_: object) -> list:
+            return [0.0] * latent_dim + [None, None, ""]
+
+        trigger.click(nothing, latent, [image, note], api_name="decode", show_progress="hidden")
+        trigger.click(nothing, [digit, *noise_controls], [image, note], api_name="noise", show_progress="hidden")
+        trigger.click(nothing, [digit, *heatmap_controls], [image, note], api_name="heatmap", show_progress="hidden")
+        trigger.click(nothing, sketchpad, [digit, image], api_name="sketch", show_progress="hidden")
+        trigger.click(
+            nothing,
+            [digit, *noise_controls, *heatmap_controls],
+            [image, note],
+            api_name="refresh_views",
+            show_progress="hidden",
+        )
+        trigger.click(no_latent, digit, [*latent, image, image, note], api_name="reset_latent", show_progress="hidden")
+    for name, value in QUEUE_ANALYTICS_SETTINGS.items():
+        os.environ.setdefault(name, value)
+    demo.queue(**QUEUE_SETTINGS)
+    return demo
+
+
+def serve_floor(latent_dim: int) -> None:
+    """Serve ``floor_demo`` on the host and port in GRADIO_SERVER_NAME and GRADIO_SERVER_PORT, as app.py does."""
+    from ae_demo.ui.app import MAX_UPLOAD_SIZE
+
+    floor_demo(latent_dim).launch(max_file_size=MAX_UPLOAD_SIZE, enable_monitoring=False, run_history=False)
+
+
+def measure_floor(folder: Path, count: int, events: int, latent_dim: int) -> dict:
+    """Run ``count`` students of the classroom script against ``floor_demo`` in a server of its own."""
+    port = free_port()
+    command = [sys.executable, "-m", "ae_demo.bench", "--serve-floor", str(latent_dim)]
+    server, _ = start_server(port, REPO_DIR, command)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        run_students(url, folder, 4, 10, 0)  # warm-up
+        return run_students(url, folder, count, events, THINK_SECONDS, server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def file_urls(value: object) -> list[str]:
@@ -194,8 +269,8 @@ def direct_endpoints(url: str) -> dict[str, tuple[int, ...]]:
     """Map the API name of each event that skips the queue (``queue=False``) to its state inputs' positions.
 
     The browser sends such an event as one POST to ``/gradio_api/run/<endpoint>`` with a value
-    for every input, null for a ``gr.State`` (the server fills it from the session); the
-    other events join the queue, which fills state inputs itself.
+    for every input. A ``gr.State`` input gets null there, and the server fills it from the
+    session. The other events join the queue, which fills state inputs itself.
     """
     import httpx
 
@@ -214,7 +289,7 @@ class Student:
     """One browser-like session speaking Gradio's HTTP API over its own keep-alive connection.
 
     A queued event posts to ``/gradio_api/call/<endpoint>`` and reads the result from its
-    event stream; an event that skips the queue is one POST to ``/gradio_api/run/<endpoint>``,
+    event stream. An event that skips the queue is one POST to ``/gradio_api/run/<endpoint>``,
     as the browser sends it. Returned image files are downloaded, as a browser does to show
     them. All students of a run share one asyncio event loop, so the clients' own work does
     not contend for a lock as client threads would.
@@ -377,9 +452,9 @@ def single_client(url: str, folder: Path, events: int) -> Student:
 
 
 def python_loop_ms(repeats: int = 5) -> float:
-    """Milliseconds this machine takes for a fixed pure-Python loop (best of ``repeats``).
+    """Time a fixed pure-Python loop (best of ``repeats``) in milliseconds, to compare machine speeds.
 
-    Runs on different machines differ mostly in single-core Python speed, which this figure compares.
+    The server's work is mostly single-threaded Python, so its throughput follows this figure.
     """
     best = float("inf")
     for _ in range(repeats):
@@ -458,7 +533,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--app-dir", type=Path, default=REPO_DIR, help="checkout whose app.py a tuning step starts (default: this one)"
     )
+    parser.add_argument(
+        "--serve-floor",
+        type=int,
+        metavar="LATENT_DIM",
+        help="serve the app's endpoints with handlers that do no work (the floor measurement starts this)",
+    )
     args = parser.parse_args(argv)
+    if args.serve_floor:
+        serve_floor(args.serve_floor)
+        return 0
     settings = QUICK if args.quick else Settings()
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")  # a proxy must not carry loopback traffic
@@ -507,6 +591,10 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+        largest = max(settings.concurrent_clients)
+        print(f"{largest} concurrent students against the app's endpoints with handlers that do no work")
+        results["floor"] = measure_floor(folder, largest, settings.concurrent_events_per_client, student.latent_dim)
 
     import psutil
 
@@ -630,6 +718,27 @@ def tuning_markdown(steps: list[dict]) -> list[str]:
     return lines + ["", *notes] if notes else lines
 
 
+def floor_markdown(floor: dict) -> list[str]:
+    """Describe the run against ``floor_demo``: the round trips of Gradio alone, under the same students."""
+    stats = floor["all"]
+    verdict = (
+        "within the target, so the rest of the app's round trip is its own work"
+        if stats["p95"] <= TARGET_P95_MS
+        else f"above the {TARGET_P95_MS} ms target already, so no tuning of the app's own work can meet it here"
+    )
+    return [
+        "",
+        "### Gradio alone",
+        "",
+        f"The same script from {floor['clients']} students, against the app's endpoints served with handlers that "
+        "do no work and return nothing (`floor_demo` in ae_demo/bench.py), with the app's queue settings: "
+        f"p50 {stats['p50']:.0f} ms, p95 {stats['p95']:.0f} ms, p99 {stats['p99']:.0f} ms, "
+        f"{floor['events_per_second']:.1f} events per second, {floor['errors']} errors, server "
+        f"{floor['server_cores']:.2f} cores and clients {floor['client_cores']:.2f} cores busy. "
+        f"That p95 is {verdict}.",
+    ]
+
+
 def benchmark_markdown(results: dict, tuning: list[dict] | None = None) -> str:
     """Render the benchmark as a Markdown page: machine, targets, per-event numbers, tuning steps and capacity."""
     from ae_demo.ui.app import QUEUE_SETTINGS
@@ -684,6 +793,7 @@ def benchmark_markdown(results: dict, tuning: list[dict] | None = None) -> str:
             str(results["errors"][name]),
         ]
         lines.append("| " + " | ".join(cells + extra) + " |")
+    lines += floor_markdown(results["floor"])
     lines += tuning_markdown(tuning or [])
     memory = results["memory_mb"]
     queue_call = ", ".join(f"{name}={value!r}" for name, value in QUEUE_SETTINGS.items())
@@ -733,6 +843,9 @@ def print_table(results: dict) -> None:
         errors = results["errors"][name]
         label = f"round trip {name} (ms), {errors} errors"
         print(f"{label:<44} {stats['p50']:8.1f} {stats['p95']:8.1f} {stats['p99']:8.1f}")
+    floor = results["floor"]["all"]
+    label = f"round trip, no-work handlers, {results['floor']['clients']} clients"
+    print(f"{label:<44} {floor['p50']:8.1f} {floor['p95']:8.1f} {floor['p99']:8.1f}")
     memory = results["memory_mb"]
     print(f"memory: {memory['before']:.0f} MB before, {memory['after']:.0f} MB after {memory['events']} events")
     print(f"cold start: {results['cold_start_s']:.2f} s")

@@ -16,6 +16,10 @@ def test_quick_benchmark_writes_reports(tmp_path):
     for count in bench.QUICK.concurrent_clients:
         assert results["round_trip_ms"][f"concurrent_{count}"]["count"] > 0
         assert results["errors"][f"concurrent_{count}"] == 0
+    floor = results["floor"]
+    assert floor["clients"] == max(bench.QUICK.concurrent_clients)
+    assert floor["all"]["count"] > 0
+    assert floor["errors"] == 0
     assert results["memory_mb"]["before"] > 0
     assert results["memory_mb"]["after"] > 0
     assert 0 < results["cold_start_s"] < bench.STARTUP_TIMEOUT_SECONDS
@@ -23,6 +27,7 @@ def test_quick_benchmark_writes_reports(tmp_path):
     assert len(results["targets"]) == 7
     markdown = (tmp_path / "benchmark.md").read_text()
     assert "## Beyond one machine" in markdown
+    assert "### Gradio alone" in markdown
     assert results["command"] in markdown
 
 
