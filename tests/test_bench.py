@@ -29,6 +29,11 @@ def test_quick_benchmark_writes_reports(tmp_path):
     assert "## Beyond one machine" in markdown
     assert "### Gradio alone" in markdown
     assert results["command"] in markdown
+    assert results["capacity"]["floor_server_cpu_ms_per_event"] > 0
+
+    (tmp_path / "benchmark.md").unlink()
+    assert bench.main(["--out", str(tmp_path), "--report-only"]) == 0
+    assert (tmp_path / "benchmark.md").read_text() == markdown
 
 
 def test_tuning_step_recorded_in_report(tmp_path):
