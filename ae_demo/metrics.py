@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 from skimage.metrics import structural_similarity
-from sklearn.metrics import roc_auc_score
 
 DATA_RANGE = 1.0
 MAX_PSNR_DB = 100.0  # reported for identical images, where PSNR is infinite
@@ -70,6 +69,8 @@ def auroc(normal_scores: np.ndarray, unusual_scores: np.ndarray) -> float:
     1.0: every unusual score exceeds every normal score; 0.5: no better than chance.
     Ties count half, as in the Mann-Whitney U statistic.
     """
+    from sklearn.metrics import roc_auc_score  # imported here: only the evaluation needs it, not the app
+
     normal_scores = np.asarray(normal_scores, np.float64).ravel()
     unusual_scores = np.asarray(unusual_scores, np.float64).ravel()
     labels = np.concatenate([np.zeros(len(normal_scores)), np.ones(len(unusual_scores))])

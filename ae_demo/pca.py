@@ -15,16 +15,19 @@ import json
 import shlex
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sklearn
 import torch
 from safetensors.numpy import load_file, save_file
-from sklearn.decomposition import PCA
 
 from ae_demo import IMAGE_SIZE, WEIGHTS_DIR
 from ae_demo.data import DatasetNotFoundError, load_images
+
+if TYPE_CHECKING:
+    from sklearn.decomposition import PCA
 
 PCA_NAME = "pca"
 MAX_COMPONENTS = 64
@@ -62,6 +65,8 @@ class PCABaseline:
 
 def fit_pca(images: torch.Tensor, components: int = MAX_COMPONENTS, seed: int = 0) -> tuple[PCABaseline, PCA]:
     """Fit PCA to (N, 1, 28, 28) images; returns the baseline and scikit-learn's fitted model."""
+    from sklearn.decomposition import PCA  # imported here so that the app, which only loads PCA, starts sooner
+
     flat = images.reshape(len(images), -1).double().numpy()
     model = PCA(n_components=components, random_state=seed).fit(flat)
     return PCABaseline(model.mean_, model.components_), model
@@ -100,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         "training_data": "MNIST training set, 60,000 images (Y. LeCun and C. Cortes, CC BY-SA 3.0)",
         "components": args.components,
         "explained_variance_ratio": model.explained_variance_ratio_.tolist(),
-        "versions": {"scikit-learn": sklearn.__version__},
+        "versions": {"scikit-learn": version("scikit-learn")},
     }
     save_pca(baseline, args.out, record)
     explained = model.explained_variance_ratio_.sum()
