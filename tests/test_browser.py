@@ -160,6 +160,7 @@ def test_chinese_locale_translates_interface(browser, server_url, tmp_path):
         page.locator("#upload input[type=file]").set_input_files(str(not_an_image))
         page.locator(".toast-body").filter(has_text=ZH["error_not_an_image"]).wait_for()
         assert image_source(page, "#model-input") == previous_input
+        playwright_api.expect(page.locator("#upload")).not_to_contain_text("notes")  # the rejected file is cleared
     finally:
         context.close()
 

@@ -299,7 +299,10 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
             )
         )
         draw_tab.select(None, None, None, js=SELECT_BRUSH_JS)
-        refresh_after(upload_file.upload(handlers.load_upload, upload_file, new_digit, api_name="upload", **quiet))
+        upload_event = upload_file.upload(handlers.load_upload, upload_file, new_digit, api_name="upload", **quiet)
+        refresh_after(upload_event)
+        # Clear a rejected file from the upload box, so that it does not look like the current input.
+        upload_event.failure(None, None, upload_file, js="() => null")
 
         noise_slider.input(
             handlers.show_noise,
