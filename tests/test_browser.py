@@ -28,7 +28,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-SCREENSHOT_DIR = Path(os.environ.get("AE_DEMO_SCREENSHOT_DIR", "test-artifacts/screenshots"))
+# An empty value counts as unset, so that screenshots never land in the working directory.
+SCREENSHOT_DIR = Path(os.environ.get("AE_DEMO_SCREENSHOT_DIR") or "test-artifacts/screenshots")
 TIMEOUT_MS = 30_000
 
 
