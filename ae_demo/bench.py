@@ -165,6 +165,7 @@ def start_server(
     """
     import httpx
 
+    command = command or [sys.executable, "app.py"]
     env = {
         **os.environ,
         "GRADIO_SERVER_NAME": "127.0.0.1",
@@ -173,7 +174,7 @@ def start_server(
     }
     started = time.perf_counter()
     process = subprocess.Popen(
-        command or [sys.executable, "app.py"],
+        command,
         cwd=app_dir,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -182,7 +183,10 @@ def start_server(
     url = f"http://127.0.0.1:{port}/"
     while time.perf_counter() - started < STARTUP_TIMEOUT_SECONDS:
         if process.poll() is not None:
-            raise RuntimeError(f"the server exited with code {process.returncode} before serving {url}")
+            raise RuntimeError(
+                f"the server failed: it exited with code {process.returncode} before serving {url}. "
+                f"Run {shlex.join(command)} in {app_dir} to see its output."
+            )
         try:
             if httpx.get(url, timeout=1).status_code == 200:
                 return process, time.perf_counter() - started
@@ -190,7 +194,10 @@ def start_server(
             pass
         time.sleep(0.05)
     process.kill()
-    raise TimeoutError(f"the server did not serve {url} within {STARTUP_TIMEOUT_SECONDS} s")
+    raise TimeoutError(
+        f"timed out after {STARTUP_TIMEOUT_SECONDS} s waiting for the server to serve {url}. "
+        f"Run {shlex.join(command)} in {app_dir} to see its output."
+    )
 
 
 def floor_demo(latent_dim: int):
@@ -460,7 +467,7 @@ def single_client(url: str, folder: Path, events: int) -> Student:
 def python_loop_ms(repeats: int = 5) -> float:
     """Time a fixed pure-Python loop (best of ``repeats``) in milliseconds, to compare machine speeds.
 
-    The server's work is mostly single-threaded Python, so its throughput follows this figure.
+    The server's work is mostly single-threaded Python, so its throughput roughly follows this figure (an estimate).
     """
     best = float("inf")
     for _ in range(repeats):
@@ -747,7 +754,7 @@ def tuning_markdown(steps: list[dict]) -> list[str]:
 
 
 def by_event_markdown(runs: dict) -> list[str]:
-    """Tabulate each concurrent run's round trips per kind of event: what a student waits for each action."""
+    """Tabulate each concurrent run's round trips per kind of event: what a student waits for after each action."""
     events = sorted({event for run in runs.values() for event in run["by_event"]})
     lines = [
         "",
