@@ -7,14 +7,21 @@ AE_DEMO_SCREENSHOT_DIR (default ``test-artifacts/screenshots``).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
+import torch
 
+from ae_demo import render
+from ae_demo.ui.app import LATENT_DECODER_JS
+from ae_demo.ui.inline_image import decode_data_url
 from ae_demo.ui.translations import ZH
+from ae_demo.web_decoder import decoder_program
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
@@ -70,6 +77,7 @@ def wait_for_new_image(page, selector: str, old_source: str) -> str:
 def drag_slider(page, selector: str, fraction: float) -> None:
     """Drag a slider's thumb with the mouse to ``fraction`` of its track, in several steps."""
     track = page.locator(f"{selector} input[type=range]")
+    track.scroll_into_view_if_needed()
     box = track.bounding_box()
     assert box, f"slider {selector} is not visible"
     y = box["y"] + box["height"] / 2
@@ -212,3 +220,74 @@ def test_sample_gallery_fits_screen_width(browser, server_url, width):
     finally:
         context.close()
     assert scroll_width <= client_width, f"the sample gallery scrolls sideways at {width} px"
+
+
+def read_image_url(url: str) -> np.ndarray:
+    """Return the gray levels of a PNG data URL as integers."""
+    return np.asarray(decode_data_url(url).convert("L"), np.int16)
+
+
+def test_latent_sliders_decode_in_browser(browser, server_url, lab):
+    context, page = open_app(browser, server_url, "en-US")
+    try:
+        page.get_by_role("tab", name="Latent explorer").click()
+        page.wait_for_function("() => window.aeDemoDecoder !== undefined")
+        requests = []
+        page.on("request", lambda request: requests.append(request.url))
+        decoded = image_source(page, "#decoded")
+        drag_slider(page, "#z3", 0.9)
+        decoded = wait_for_new_image(page, "#decoded", decoded)
+        page.wait_for_timeout(500)  # let any late update arrive before reading the sliders
+        decoded = image_source(page, "#decoded")
+
+        latent = [float(page.locator(f"#z{index + 1} input[type=range]").input_value()) for index in range(lab.latent_dim)]
+        expected = render.display_digit(lab.decode(np.asarray(latent))).astype(np.int16)
+        assert np.abs(read_image_url(decoded) - expected).max() <= 1
+        assert requests == [], f"dragging a latent slider sent requests: {requests}"
+        assert page.locator("#latent-note").inner_text().strip() == ""
+    finally:
+        context.close()
+
+
+def run_decoder_program(browser, program: dict, latent: list[float]) -> np.ndarray:
+    """Decode ``latent`` with latent_decoder.js on a blank page; returns the float image."""
+    page = browser.new_page()
+    try:
+        page.evaluate(f"({LATENT_DECODER_JS.read_text()})({json.dumps(program)})")
+        values, height, width = page.evaluate(
+            "(latent) => { const image = window.aeDemoDecoder.decode(latent);"
+            " return [Array.from(image.values), image.height, image.width]; }",
+            latent,
+        )
+    finally:
+        page.close()
+    return np.asarray(values, np.float32).reshape(height, width)
+
+
+def test_browser_decoder_matches_torch_layers(browser):
+    # Strides, paddings and sizes the shipped decoder does not use, with trained-looking batch norm statistics.
+    torch.manual_seed(0)
+    decoder = torch.nn.Sequential(
+        torch.nn.Linear(3, 2 * 9 * 9),
+        torch.nn.Unflatten(1, (2, 9, 9)),
+        torch.nn.Conv2d(2, 3, 3, stride=2, padding=0),  # -> (3, 4, 4)
+        torch.nn.BatchNorm2d(3),
+        torch.nn.ReLU(),
+        torch.nn.Sequential(torch.nn.ConvTranspose2d(3, 2, 3, stride=3, padding=1)),  # -> (2, 10, 10)
+        torch.nn.Conv2d(2, 1, 5, stride=1, padding=2),
+        torch.nn.Sigmoid(),
+    )
+    batch_norm = decoder[3]
+    batch_norm.running_mean.uniform_(-1, 1)
+    batch_norm.running_var.uniform_(0.5, 2)
+    batch_norm.weight.data.uniform_(0.5, 2)
+    batch_norm.bias.data.uniform_(-1, 1)
+    decoder.eval()
+    latent = [0.5, -1.25, 2.0]
+    with torch.inference_mode():
+        expected = decoder(torch.tensor([latent]))[0, 0].numpy()
+
+    got = run_decoder_program(browser, decoder_program(decoder, 3), latent)
+
+    assert got.shape == expected.shape == (10, 10)
+    np.testing.assert_allclose(got, expected, atol=1e-5)

@@ -1,5 +1,6 @@
 """The shipped weights: loading, invariants, quality floors from their records, and behaviour on shipped digits."""
 
+import base64
 import json
 
 import numpy as np
@@ -13,6 +14,7 @@ from ae_demo.lab import AUTOENCODER_NAME, DENOISER_NAME, as_digit
 from ae_demo.model import Architecture, load_model, read_record, save_weights
 from ae_demo.noise import NOISE_KINDS
 from ae_demo.train import kind_weights
+from ae_demo.web_decoder import decoder_program
 
 
 @pytest.mark.parametrize("name", [AUTOENCODER_NAME, DENOISER_NAME])
@@ -208,3 +210,29 @@ def test_skip_denoiser_uses_encoder_features():
     assert not torch.allclose(output, without_skip), "the 14×14 features must reach the decoder"
     with pytest.raises(ValueError, match="skip"):
         model.decode(code)
+
+
+def test_browser_decoder_program_packs_every_tensor(lab):
+    program = decoder_program(lab.autoencoder.decoder, lab.latent_dim)
+    numbers = np.frombuffer(base64.b64decode(program["weights"]), "<f4")
+    linear = lab.autoencoder.decoder[0]
+    spec = program["ops"][0]
+    assert spec["op"] == "linear"
+    weight = numbers[spec["weight"]["offset"] :][: linear.weight.numel()].reshape(spec["weight"]["shape"])
+    np.testing.assert_array_equal(weight, linear.weight.detach().numpy())
+    # Every number is used once: each tensor starts where the previous one ended.
+    tensors = [value for op in program["ops"] for value in op.values() if isinstance(value, dict)]
+    ends = [tensor["offset"] + int(np.prod(tensor["shape"])) for tensor in tensors]
+    assert [tensor["offset"] for tensor in tensors] == [0, *ends[:-1]]
+    assert ends[-1] == numbers.size
+    assert [op["op"] for op in program["ops"]][-2:] == ["conv_transpose2d", "sigmoid"]
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [torch.nn.Tanh(), torch.nn.Conv2d(1, 1, 3, dilation=2), torch.nn.Conv2d(1, 1, (3, 3), stride=(1, 2))],
+    ids=["tanh", "dilation", "uneven-stride"],
+)
+def test_browser_decoder_rejects_unsupported_layers(layer):
+    with pytest.raises(ValueError, match="browser decoder"):
+        decoder_program(torch.nn.Sequential(torch.nn.Linear(2, 4), layer), 2)

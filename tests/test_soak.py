@@ -40,8 +40,11 @@ def cached_outputs(demo) -> set[str]:
     """Return the files this app has put in Gradio's cache for its components, uploads excluded.
 
     Gradio records them per app, so files that other servers write to the shared cache folder do not count.
+    Only files still on disk count: Gradio's cleanup deletes a file through one of the app's sets, and
+    a path that is already gone stays in the others.
     """
-    return set().union(*demo.temp_file_sets) - demo.upload_file_set
+    recorded = set().union(*demo.temp_file_sets) - demo.upload_file_set
+    return {file for file in recorded if Path(file).exists()}
 
 
 def test_concurrent_valid_and_bad_requests(soak_url, lab, tmp_path):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 import gradio as gr
 import numpy as np
@@ -15,6 +17,7 @@ from ae_demo.samples import SAMPLES_DIR, load_manifest
 from ae_demo.ui.handlers import ERROR_MODES, Handlers
 from ae_demo.ui.inline_image import InlineGallery, InlineImage
 from ae_demo.ui.translations import EN, ZH
+from ae_demo.web_decoder import decoder_program
 
 TITLE = "Autoencoder lab · 自编码器实验室"  # the browser tab shows this raw, so it is bilingual
 DISPLAY_HEIGHT = 240  # px for each 28×28 digit shown
@@ -34,6 +37,7 @@ QUEUE_ANALYTICS_SETTINGS = {"GRADIO_ANALYTICS_MAX_EVENTS": "100", "GRADIO_ANALYT
 # With status_update_rate="auto", every event that starts sends a queue-position message to
 # every waiting event, so the messages grow with the square of the queue. Here they go once a second.
 QUEUE_SETTINGS = {"default_concurrency_limit": 4, "max_size": 200, "status_update_rate": 1.0}
+LATENT_DECODER_JS = Path(__file__).with_name("latent_decoder.js")
 SKETCH_CANVAS = (280, 280)
 SKETCH_BRUSH_SIZE = 22
 # The sketchpad ignores strokes until its Brush tool is chosen; choose it when the Draw tab opens.
@@ -50,6 +54,12 @@ CSS = """
 """
 
 i18n = gr.I18n(en=EN, zh=ZH, **{"zh-CN": ZH})
+
+
+def browser_decoder_js(lab: Lab) -> str:
+    """JavaScript for the page's load event: set up ``window.aeDemoDecoder`` with the lab's decoder."""
+    program = decoder_program(lab.autoencoder.decoder, lab.latent_dim)
+    return f"() => {{ ({LATENT_DECODER_JS.read_text()})({json.dumps(program)}); }}"
 
 
 def _digit_image(key: str, elem_id: str, value: np.ndarray | None = None) -> InlineImage:
@@ -243,6 +253,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                             reset_button = gr.Button(i18n("reset_button"), elem_id="reset-latent")
                             random_button = gr.Button(i18n("random_button"), elem_id="random-latent")
                         latent_note = gr.Markdown(elem_id="latent-note")
+                        decode_api_button = gr.Button(visible=False)
                 gr.Markdown(i18n("latent_explainer"))
 
             with gr.Tab(i18n("tab_bottleneck"), id="bottleneck"):
@@ -328,14 +339,20 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
             show_progress="hidden",
             api_name="heatmap",
         )
+        # The browser decodes the sliders itself (latent_decoder.js), so a drag sends nothing to the
+        # server, however busy it is. API clients decode on the server through the hidden button's event.
+        demo.load(None, None, None, js=browser_decoder_js(lab))
         gr.on(
             [slider.input for slider in latent_sliders],
-            handlers.decode_latent,
+            None,
             latent_sliders,
             [decoded_image, latent_note],
+            js="(...latent) => window.aeDemoDecoder.sliderOutputs(latent)",
             trigger_mode="always_last",
             show_progress="hidden",
-            api_name="decode",
+        )
+        decode_api_button.click(
+            handlers.decode_latent, latent_sliders, [decoded_image, latent_note], show_progress="hidden", api_name="decode"
         )
         reset_button.click(handlers.reset_latent, digit_state, latent_outputs, api_name="reset_latent")
         random_button.click(

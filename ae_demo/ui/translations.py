@@ -100,7 +100,9 @@ EN: dict[str, str] = {
         "right is redrawn as you drag. Slider ranges come from the encodings of the 10,000 MNIST test "
         "digits. A plain autoencoder gives no meaning to single numbers, so one slider often changes "
         "stroke, thickness and slant together, and points far from real encodings decode to blurs."
-        " **Random latent** draws z from a Gaussian fitted to the test-set encodings."
+        " **Random latent** draws z from a Gaussian fitted to the test-set encodings. The decoder is "
+        "small enough to run in your browser: the page received its weights once and redraws the image "
+        "itself, so a drag never waits for the server."
     ),
     # Bottleneck view
     "tab_bottleneck": "Bottleneck size",
@@ -239,6 +241,8 @@ ZH: dict[str, str] = {
         "每个滑块改变其中一个数，拖动时右侧的图像会实时重画。滑块的范围来自 10,000 个 MNIST 测试数字的编码。"
         "普通自编码器不会给单个数赋予明确含义，所以一个滑块常常同时改变笔画、粗细和倾斜；"
         "远离真实编码的点会被解码成一团模糊。**随机潜向量**从拟合测试集编码的高斯分布中抽取 z。"
+        "解码器很小，可以直接在你的浏览器里运行：页面只在打开时接收一次权重，之后由浏览器自己重画图像，"
+        "所以拖动滑块从不需要等待服务器。"
     ),
     "tab_bottleneck": "瓶颈大小",
     "bottleneck_autoencoder_label": "自编码器，瓶颈为 d 个数",
