@@ -26,10 +26,12 @@ import argparse
 import asyncio
 import importlib.util
 import json
+import math
 import os
 import platform
 import secrets
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -48,6 +50,9 @@ EVENT_KINDS = ("decode", "noise", "heatmap", "sketch", "upload")
 # One simulated student: drag latent sliders most of the time, sometimes change the
 # noise, open the heatmap, or send a drawing (which refreshes every view).
 CLASSROOM_SCRIPT = ("decode", "decode", "decode", "noise", "decode", "decode", "heatmap", "decode", "noise", "sketch")
+# Events of the classroom script that the browser handles itself: the page decodes the latent
+# sliders (ae_demo/ui/latent_decoder.js), so a student's slider move sends no request.
+BROWSER_EVENTS = ("decode",)
 TARGET_P95_MS = 250  # classroom target for the round trip of concurrent students
 EVENT_LABELS = {
     "decode": "latent slider (decode)",
@@ -58,6 +63,14 @@ EVENT_LABELS = {
 THINK_SECONDS = 0.2  # pause between one student's events: a slider drag sends about five updates a second
 MEMORY_CLIENTS = 10
 STARTUP_TIMEOUT_SECONDS = 120
+BROWSER_DECODE_REPEATS = 200
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 PYTHON_LOOP_LENGTH = 2_000_000  # summed by python_loop_ms to compare machine speeds
 
 
@@ -68,8 +81,8 @@ class Settings:
     handler_repeats: int = 200
     single_client_events: int = 300
     concurrent_clients: tuple[int, ...] = (10, 50)
-    concurrent_events_per_client: int = 40
-    memory_events: int = 10_000
+    concurrent_steps_per_client: int = 40
+    memory_events: int = 10_000  # events sent to the server
 
 
 # A smoke run that checks the benchmark works, in about a minute; its numbers mean little.
@@ -77,7 +90,7 @@ QUICK = Settings(
     handler_repeats=5,
     single_client_events=10,
     concurrent_clients=(2, 3),
-    concurrent_events_per_client=4,
+    concurrent_steps_per_client=len(CLASSROOM_SCRIPT),
     memory_events=40,
 )
 
@@ -308,11 +321,13 @@ class Student:
     not contend for a lock as client threads would.
     """
 
-    def __init__(self, url: str, seed: int, direct: dict[str, tuple[int, ...]]) -> None:
+    def __init__(self, url: str, seed: int, direct: dict[str, tuple[int, ...]], slider_on_server: bool = False) -> None:
         import httpx
 
         self.http = httpx.AsyncClient(base_url=url, timeout=120)
         self.direct = direct
+        # With slider_on_server, slider moves go to the /decode endpoint, as before the page decoded them.
+        self.slider_on_server = slider_on_server
         # One session per student, as one browser tab has: the server keeps state per session.
         self.session_hash = secrets.token_hex(8)
         self.rng = np.random.default_rng(seed)
@@ -386,9 +401,15 @@ class Student:
             return
         self.latencies.setdefault(event, []).append((time.perf_counter() - started) * 1000)
 
-    async def run(self, events: int, think_seconds: float) -> None:
-        for index in range(events):
-            await self.send(CLASSROOM_SCRIPT[index % len(CLASSROOM_SCRIPT)])
+    async def run(self, steps: int, think_seconds: float) -> None:
+        """Follow ``steps`` steps of the classroom script, ``think_seconds`` apart.
+
+        A step the browser handles itself (BROWSER_EVENTS) sends nothing but still takes its pause.
+        """
+        for index in range(steps):
+            event = CLASSROOM_SCRIPT[index % len(CLASSROOM_SCRIPT)]
+            if self.slider_on_server or event not in BROWSER_EVENTS:
+                await self.send(event)
             if think_seconds:
                 await asyncio.sleep(think_seconds)
 
@@ -405,21 +426,29 @@ def process_cpu_seconds(pid: int | None = None) -> float:
 
 
 def run_students(
-    url: str, folder: Path, count: int, events: int, think_seconds: float, server_pid: int | None = None
+    url: str,
+    folder: Path,
+    count: int,
+    steps: int,
+    think_seconds: float,
+    server_pid: int | None = None,
+    slider_on_server: bool = False,
 ) -> dict:
-    """Run ``count`` students at once; returns latency percentiles, errors and events per second.
+    """Run ``count`` students through ``steps`` steps of the script at once.
 
-    It also returns how many cores the clients kept busy and, with ``server_pid``, the server.
+    Returns the round trips' percentiles, errors and events per second, counting the events
+    sent to the server. It also returns how many cores the clients kept busy and, with
+    ``server_pid``, the server.
     """
     direct = direct_endpoints(url)
 
     async def run_all() -> tuple[list[Student], float, float, float]:
-        students = [Student(url, seed, direct) for seed in range(count)]
+        students = [Student(url, seed, direct, slider_on_server) for seed in range(count)]
         await asyncio.gather(*(student.open(folder) for student in students))
         started = time.perf_counter()
         server_started = process_cpu_seconds(server_pid) if server_pid else 0.0
         clients_started = process_cpu_seconds()
-        await asyncio.gather(*(student.run(events, think_seconds) for student in students))
+        await asyncio.gather(*(student.run(steps, think_seconds) for student in students))
         seconds = time.perf_counter() - started
         server_cores = (process_cpu_seconds(server_pid) - server_started) / seconds if server_pid else None
         client_cores = (process_cpu_seconds() - clients_started) / seconds
@@ -431,15 +460,19 @@ def run_students(
     every = [value for student in students for values in student.latencies.values() for value in values]
     by_event = {}
     for event in set(CLASSROOM_SCRIPT):
-        by_event[event] = percentiles([value for s in students for value in s.latencies.get(event, [])])
+        values = [value for student in students for value in student.latencies.get(event, [])]
+        if values:
+            by_event[event] = percentiles(values)
     errors = sum(student.errors for student in students)
     failures = sum((student.failures for student in students), Counter())
     return {
         "clients": count,
-        "events_per_client": events,
+        "steps_per_client": steps,
+        "slider_on_server": slider_on_server,
         "think_seconds": think_seconds,
         "all": percentiles(every),
         "by_event": by_event,
+        "events": len(every) + errors,
         "errors": errors,
         "failures": dict(failures.most_common(5)),
         "events_per_second": (len(every) + errors) / seconds,
@@ -462,6 +495,57 @@ def single_client(url: str, folder: Path, events: int) -> Student:
         return student
 
     return asyncio.run(drag())
+
+
+def server_events_per_step() -> float:
+    """Return how many events one step of the classroom script sends to the server, on average."""
+    return sum(event not in BROWSER_EVENTS for event in CLASSROOM_SCRIPT) / len(CLASSROOM_SCRIPT)
+
+
+def chromium_path() -> str:
+    """Return the Chromium to drive: AE_DEMO_CHROMIUM, else ``chromium`` on the PATH, else Debian's path."""
+    return os.environ.get("AE_DEMO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def measure_browser_decode(url: str, repeats: int) -> dict:
+    """Time the page's own decoding of a latent slider move in headless Chromium: milliseconds per move.
+
+    Each move is what the browser does for one slider input: decode the latent vector and
+    encode the enlarged image as a PNG. Returns ``{"count": 0, "skipped": reason}`` without Chromium.
+    """
+    chromium = chromium_path()
+    if not Path(chromium).is_file():
+        return {"count": 0, "skipped": f"no Chromium at {chromium}: install it or set AE_DEMO_CHROMIUM"}
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {"count": 0, "skipped": "playwright is not installed: pip install -r requirements-dev.txt"}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        version = browser.version
+        try:
+            page = browser.new_page()
+            page.goto(url)
+            page.wait_for_function("() => window.aeDemoDecoder !== undefined", timeout=STARTUP_TIMEOUT_SECONDS * 1000)
+            times = page.evaluate(
+                """(repeats) => {
+                    const decoder = window.aeDemoDecoder;
+                    const move = () => Array.from({ length: decoder.latentDim }, () => 10 * Math.random() - 5);
+                    for (let i = 0; i < 5; i++) decoder.sliderOutputs(move());  // warm-up
+                    const times = [];
+                    for (let i = 0; i < repeats; i++) {
+                        const latent = move();
+                        const started = performance.now();
+                        decoder.sliderOutputs(latent);
+                        times.push(performance.now() - started);
+                    }
+                    return times;
+                }""",
+                repeats,
+            )
+        finally:
+            browser.close()
+    return {**percentiles(times), "browser": f"Chromium {version}"}
 
 
 def python_loop_ms(repeats: int = 5) -> float:
@@ -490,10 +574,13 @@ def server_stack(app_dir: Path) -> dict:
     }
 
 
-def record_tuning_step(name: str, note: str, app_dir: Path, out: Path, settings: Settings, command: str) -> None:
+def record_tuning_step(
+    name: str, note: str, app_dir: Path, out: Path, settings: Settings, command: str, slider_on_server: bool
+) -> None:
     """Run the concurrent students against ``app_dir``'s app and store the result under ``name`` in tuning.json.
 
     Each step of the tuning is one such run, so reports/benchmark.md can show what each change bought.
+    With ``slider_on_server``, the students send their slider moves to the server.
     """
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
@@ -504,9 +591,15 @@ def record_tuning_step(name: str, note: str, app_dir: Path, out: Path, settings:
             run_students(url, folder, 4, 10, 0)  # warm-up
             runs = {}
             for count in settings.concurrent_clients:
-                print(f"{name}: {count} concurrent students, {settings.concurrent_events_per_client} events each")
+                print(f"{name}: {count} concurrent students, {settings.concurrent_steps_per_client} steps each")
                 runs[str(count)] = run_students(
-                    url, folder, count, settings.concurrent_events_per_client, THINK_SECONDS, server.pid
+                    url,
+                    folder,
+                    count,
+                    settings.concurrent_steps_per_client,
+                    THINK_SECONDS,
+                    server.pid,
+                    slider_on_server,
                 )
         finally:
             server.terminate()
@@ -515,7 +608,16 @@ def record_tuning_step(name: str, note: str, app_dir: Path, out: Path, settings:
     path = out / "tuning.json"
     steps = json.loads(path.read_text()) if path.is_file() else []
     steps = [step for step in steps if step["name"] != name]
-    steps.append({"name": name, "note": note, "command": command, **server_stack(app_dir), "concurrent": runs})
+    steps.append(
+        {
+            "name": name,
+            "note": note,
+            "command": command,
+            "slider_on_server": slider_on_server,
+            **server_stack(app_dir),
+            "concurrent": runs,
+        }
+    )
     out.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(steps, indent=2) + "\n")
     for count, run in runs.items():
@@ -547,6 +649,11 @@ def main(argv: list[str] | None = None) -> int:
         "--app-dir", type=Path, default=REPO_DIR, help="checkout whose app.py a tuning step starts (default: this one)"
     )
     parser.add_argument(
+        "--slider-on-server",
+        action="store_true",
+        help="with --tuning-step: students send slider moves to the server's /decode instead of decoding in the page",
+    )
+    parser.add_argument(
         "--serve-floor",
         type=int,
         metavar="LATENT_DIM",
@@ -569,7 +676,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")  # a proxy must not carry loopback traffic
     if args.tuning_step:
         command = "python -m ae_demo.bench " + shlex.join(argv if argv is not None else sys.argv[1:])
-        record_tuning_step(args.tuning_step, args.note, args.app_dir.resolve(), args.out, settings, command)
+        record_tuning_step(
+            args.tuning_step, args.note, args.app_dir.resolve(), args.out, settings, command, args.slider_on_server
+        )
         return 0
 
     with tempfile.TemporaryDirectory() as temporary:
@@ -583,30 +692,32 @@ def main(argv: list[str] | None = None) -> int:
         results["cold_start_s"] = cold_start
         print(f"server started in {cold_start:.2f} s")
         try:
-            print("one client dragging a latent slider")
+            print("the page decoding latent slider moves in Chromium")
+            results["browser_decode_ms"] = measure_browser_decode(url, BROWSER_DECODE_REPEATS)
+            print("one API client decoding latent vectors on the server")
             student = single_client(url, folder, settings.single_client_events)
             results["round_trip_ms"] = {"single": percentiles(student.latencies["decode"])}
             results["errors"] = {"single": student.errors}
 
             for count in settings.concurrent_clients:
-                events = settings.concurrent_events_per_client
-                print(f"{count} concurrent students, {events} events each, {THINK_SECONDS} s apart")
-                run = run_students(url, folder, count, events, THINK_SECONDS, server.pid)
+                steps = settings.concurrent_steps_per_client
+                print(f"{count} concurrent students, {steps} steps of the script each, {THINK_SECONDS} s apart")
+                run = run_students(url, folder, count, steps, THINK_SECONDS, server.pid)
                 results["round_trip_ms"][f"concurrent_{count}"] = run["all"]
                 results["errors"][f"concurrent_{count}"] = run["errors"]
                 results.setdefault("concurrent", {})[str(count)] = run
 
             print(f"{settings.memory_events} events for the memory reading")
             before = resident_memory_mb(server.pid)
-            per_client = settings.memory_events // MEMORY_CLIENTS
-            memory_run = run_students(url, folder, MEMORY_CLIENTS, per_client, 0, server.pid)
+            steps = math.ceil(settings.memory_events / MEMORY_CLIENTS / server_events_per_step())
+            memory_run = run_students(url, folder, MEMORY_CLIENTS, steps, 0, server.pid)
             after = resident_memory_mb(server.pid)
             results["concurrent_memory"] = memory_run
             results["memory_mb"] = {
                 "before": before,
                 "after": after,
                 "growth_percent": 100 * (after - before) / before,
-                "events": per_client * MEMORY_CLIENTS,
+                "events": memory_run["events"],
                 "errors": memory_run["errors"],
             }
         finally:
@@ -615,7 +726,7 @@ def main(argv: list[str] | None = None) -> int:
 
         largest = max(settings.concurrent_clients)
         print(f"{largest} concurrent students against the app's endpoints with handlers that do no work")
-        results["floor"] = measure_floor(folder, largest, settings.concurrent_events_per_client, student.latent_dim)
+        results["floor"] = measure_floor(folder, largest, settings.concurrent_steps_per_client, student.latent_dim)
 
     import psutil
 
@@ -668,9 +779,9 @@ def estimate_capacity(results: dict) -> dict:
     """Estimate how many students one core serves, from the saturated run and the concurrent runs.
 
     The saturated run (the memory run, clients sending back to back) gives events per second
-    and how many cores the server process kept busy. A student dragging a slider sends about
-    one event every THINK_SECONDS; counting every student as dragging at once makes the
-    estimate low. The concurrent runs give the largest class measured within the p95 target.
+    and how many cores the server process kept busy. A student following the classroom script
+    sends server_events_per_step() events every THINK_SECONDS, round trips not counted, so the
+    estimate is low. The concurrent runs give the largest class measured within the p95 target.
     The server's CPU time per event, for the app and for the no-work handlers of the floor
     run, splits each event's cost between the app's work and Gradio's own.
     """
@@ -679,7 +790,7 @@ def estimate_capacity(results: dict) -> dict:
     if not busy_cores:
         raise RuntimeError("the server used no measurable CPU during the saturated run")
     per_core = saturated["events_per_second"] / busy_cores
-    per_student = 1.0 / THINK_SECONDS
+    per_student = server_events_per_step() / THINK_SECONDS
     within_target = [
         int(count)
         for count, run in results["concurrent"].items()
@@ -693,7 +804,7 @@ def estimate_capacity(results: dict) -> dict:
         "floor_server_cpu_ms_per_event": 1000 * floor["server_cores"] / floor["events_per_second"],
         "events_per_second_per_core": per_core,
         "events_per_second_per_student": per_student,
-        "students_per_core_all_dragging": per_core / per_student,
+        "students_per_core": per_core / per_student,
         "largest_class_within_target": max(within_target, default=0),
     }
 
@@ -772,6 +883,20 @@ def by_event_markdown(runs: dict) -> list[str]:
     return lines
 
 
+def browser_decode_markdown(stats: dict) -> list[str]:
+    """Describe the time the page takes to decode one latent slider move, or why it was not measured."""
+    lines = ["", "### Latent sliders in the browser", ""]
+    if not stats.get("count"):
+        return lines + [f"Not measured: {stats.get('skipped', 'no timings')}."]
+    return lines + [
+        f"Each slider move is decoded by the page itself (ae_demo/ui/latent_decoder.js), whatever the server is "
+        f"doing. In headless {stats['browser']} on this machine, a move (decoding plus the PNG of the enlarged "
+        f"image) took p50 {stats['p50']:.1f} ms, p95 {stats['p95']:.1f} ms and p99 {stats['p99']:.1f} ms over "
+        f"{stats['count']} moves, measured in the page with `performance.now()`. A student's own device sets "
+        "this time, and the number of students does not change it.",
+    ]
+
+
 def floor_markdown(floor: dict) -> list[str]:
     """Describe the run against ``floor_demo``: the round trips of Gradio alone, under the same students."""
     stats = floor["all"]
@@ -825,9 +950,11 @@ def benchmark_markdown(results: dict, tuning: list[dict] | None = None) -> str:
         "",
         "## Round trips through the server (ms)",
         "",
-        f"Concurrent students each send {results['settings']['concurrent_events_per_client']} events of the classroom "
-        f"script ({', '.join(CLASSROOM_SCRIPT)}), {THINK_SECONDS} s apart. A sketch event is the drawing plus "
-        "the refresh of every view that follows it in the browser.",
+        f"Concurrent students each follow {results['settings']['concurrent_steps_per_client']} steps of the "
+        f"classroom script ({', '.join(CLASSROOM_SCRIPT)}), {THINK_SECONDS} s apart. The page decodes latent "
+        "slider moves (decode) itself, so those steps send nothing and only pause; the concurrent rows time the "
+        "other steps. A sketch event is the drawing plus the refresh of every view that follows it in the browser. "
+        "The single row is one API client calling the server's /decode endpoint back to back.",
         "",
         "| run | p50 | p95 | p99 | errors | events per second | server cores busy | client cores busy |",
         "|---|---|---|---|---|---|---|---|",
@@ -848,6 +975,7 @@ def benchmark_markdown(results: dict, tuning: list[dict] | None = None) -> str:
         ]
         lines.append("| " + " | ".join(cells + extra) + " |")
     lines += by_event_markdown(results["concurrent"])
+    lines += browser_decode_markdown(results["browser_decode_ms"])
     lines += floor_markdown(results["floor"])
     lines += tuning_markdown(tuning or [])
     memory = results["memory_mb"]
@@ -868,10 +996,10 @@ def benchmark_markdown(results: dict, tuning: list[dict] | None = None) -> str:
         f"{capacity['server_cores_busy']:.2f} cores busy. Gradio serves the app from one Python process, and "
         "Python's global interpreter lock lets one thread at a time run Python code, so that process uses about one "
         "core however many the machine has; only the model's and the image encoder's native code runs beside it. "
-        f"That is {capacity['events_per_second_per_core']:.0f} events per second per busy core. A student dragging "
-        f"a slider sends about {capacity['events_per_second_per_student']:.0f} events per second, so one core keeps "
-        f"up with about {capacity['students_per_core_all_dragging']:.0f} students dragging at the same moment; "
-        "students who read, draw or think between drags need far less. "
+        f"That is {capacity['events_per_second_per_core']:.0f} events per second per busy core. A student following "
+        f"the classroom script sends about {capacity['events_per_second_per_student']:.1f} events per second to the "
+        "server (slider moves send none), so one core keeps up with about "
+        f"{capacity['students_per_core']:.0f} such students; students who read or think between actions need less. "
         + within_target_sentence(results, capacity["largest_class_within_target"]),
         "",
         f"Per event of the classroom script, the server spent {capacity['server_cpu_ms_per_event']:.1f} ms of CPU "
@@ -883,8 +1011,9 @@ def benchmark_markdown(results: dict, tuning: list[dict] | None = None) -> str:
         "",
         f"- Queue settings: `demo.queue({queue_call})`. Each event listener gets its own queue with that many "
         "events running at once; beyond the maximum size new events are rejected, so a spike fails fast instead of "
-        "piling up. A slider's `always_last` trigger drops the positions a student dragged past while the server "
-        "was busy. Raising the concurrency does not add CPU: the process above is already busy.",
+        "piling up. The noise slider's `always_last` trigger drops the positions a student dragged past while the "
+        "server was busy, and the latent sliders need no server. Raising the concurrency does not add CPU: the "
+        "process above is already busy.",
         "- Bigger hardware: a Space with more cores runs the same single process, so it gains little on its own. "
         "A faster core helps in proportion to its speed.",
         "- More replicas: throughput grows with the number of app processes, each near one core. Each session's "
@@ -910,6 +1039,12 @@ def print_table(results: dict) -> None:
     floor = results["floor"]["all"]
     label = f"round trip, no-work handlers, {results['floor']['clients']} clients"
     print(f"{label:<44} {floor['p50']:8.1f} {floor['p95']:8.1f} {floor['p99']:8.1f}")
+    browser = results["browser_decode_ms"]
+    if browser.get("count"):
+        label = "latent slider move in the browser (ms)"
+        print(f"{label:<44} {browser['p50']:8.2f} {browser['p95']:8.2f} {browser['p99']:8.2f}")
+    else:
+        print(f"latent slider move in the browser: not measured ({browser.get('skipped')})")
     memory = results["memory_mb"]
     print(f"memory: {memory['before']:.0f} MB before, {memory['after']:.0f} MB after {memory['events']} events")
     print(f"cold start: {results['cold_start_s']:.2f} s")

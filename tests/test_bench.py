@@ -16,6 +16,13 @@ def test_quick_benchmark_writes_reports(tmp_path):
     for count in bench.QUICK.concurrent_clients:
         assert results["round_trip_ms"][f"concurrent_{count}"]["count"] > 0
         assert results["errors"][f"concurrent_{count}"] == 0
+        assert "decode" not in results["concurrent"][str(count)]["by_event"], "the page decodes slider moves"
+    browser = results["browser_decode_ms"]
+    if browser["count"]:
+        assert browser["count"] == bench.BROWSER_DECODE_REPEATS
+        assert browser["p50"] > 0
+    else:
+        assert "Chromium" in browser["skipped"] or "playwright" in browser["skipped"]
     floor = results["floor"]
     assert floor["clients"] == max(bench.QUICK.concurrent_clients)
     assert floor["all"]["count"] > 0
@@ -23,7 +30,7 @@ def test_quick_benchmark_writes_reports(tmp_path):
     assert results["memory_mb"]["before"] > 0
     assert results["memory_mb"]["after"] > 0
     assert 0 < results["cold_start_s"] < bench.STARTUP_TIMEOUT_SECONDS
-    assert results["capacity"]["students_per_core_all_dragging"] > 0
+    assert results["capacity"]["students_per_core"] > 0
     assert len(results["targets"]) == 7
     markdown = (tmp_path / "benchmark.md").read_text()
     assert "## Beyond one machine" in markdown
@@ -38,7 +45,18 @@ def test_quick_benchmark_writes_reports(tmp_path):
 
 def test_tuning_step_recorded_in_report(tmp_path):
     assert (
-        bench.main(["--out", str(tmp_path), "--quick", "--tuning-step", "current app", "--note", "the app as it is"])
+        bench.main(
+            [
+                "--out",
+                str(tmp_path),
+                "--quick",
+                "--tuning-step",
+                "current app",
+                "--note",
+                "the app as it is",
+                "--slider-on-server",
+            ]
+        )
         == 0
     )
 
@@ -49,6 +67,7 @@ def test_tuning_step_recorded_in_report(tmp_path):
         run = steps[0]["concurrent"][str(count)]
         assert run["all"]["count"] > 0
         assert run["errors"] == 0
+        assert run["by_event"]["decode"]["count"] > 0, "--slider-on-server sends slider moves to the server"
 
     markdown = "\n".join(bench.tuning_markdown(steps))
     assert "## What each change bought" in markdown

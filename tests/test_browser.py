@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pytest
 import torch
 
 from ae_demo import render
+from ae_demo.bench import CHROMIUM_ARGS, chromium_path
 from ae_demo.ui.app import LATENT_DECODER_JS
 from ae_demo.ui.inline_image import decode_data_url
 from ae_demo.ui.translations import ZH
@@ -27,14 +27,7 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright i
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("AE_DEMO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+CHROMIUM = chromium_path()
 # An empty value counts as unset, so that screenshots never land in the working directory.
 SCREENSHOT_DIR = Path(os.environ.get("AE_DEMO_SCREENSHOT_DIR") or "test-artifacts/screenshots")
 TIMEOUT_MS = 30_000
@@ -240,7 +233,9 @@ def test_latent_sliders_decode_in_browser(browser, server_url, lab):
         page.wait_for_timeout(500)  # let any late update arrive before reading the sliders
         decoded = image_source(page, "#decoded")
 
-        latent = [float(page.locator(f"#z{index + 1} input[type=range]").input_value()) for index in range(lab.latent_dim)]
+        latent = [
+            float(page.locator(f"#z{index + 1} input[type=range]").input_value()) for index in range(lab.latent_dim)
+        ]
         expected = render.display_digit(lab.decode(np.asarray(latent))).astype(np.int16)
         assert np.abs(read_image_url(decoded) - expected).max() <= 1
         assert requests == [], f"dragging a latent slider sent requests: {requests}"

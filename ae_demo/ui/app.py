@@ -352,7 +352,11 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
             show_progress="hidden",
         )
         decode_api_button.click(
-            handlers.decode_latent, latent_sliders, [decoded_image, latent_note], show_progress="hidden", api_name="decode"
+            handlers.decode_latent,
+            latent_sliders,
+            [decoded_image, latent_note],
+            show_progress="hidden",
+            api_name="decode",
         )
         reset_button.click(handlers.reset_latent, digit_state, latent_outputs, api_name="reset_latent")
         random_button.click(

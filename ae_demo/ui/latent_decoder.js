@@ -133,6 +133,7 @@
   }
 
   window.aeDemoDecoder = {
+    latentDim: program.latent_dim,
     decode,
     toDataUrl,
     // The latent sliders' event: the decoded image for the image output, and "" to clear the clipping note.
