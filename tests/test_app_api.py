@@ -43,7 +43,17 @@ def chinese_client(server_url):
 
 def test_api_lists_view_endpoints(client):
     endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
-    for name in ("/sample", "/sketch", "/upload", "/noise", "/heatmap", "/decode", "/reset_latent", "/random_latent"):
+    for name in (
+        "/sample",
+        "/sketch",
+        "/upload",
+        "/noise",
+        "/heatmap",
+        "/decode",
+        "/reset_latent",
+        "/random_latent",
+        "/bottlenecks",
+    ):
         assert name in endpoints
 
 
@@ -178,10 +188,16 @@ def test_samples_show_every_class(samples):
         assert Path(sample.path()).is_file()
 
 
-def test_show_all_fills_bottleneck_view(client, lab):
+def test_bottleneck_view_computed_when_open(client, lab):
     client.predict(12, api_name="/sample")
-    outputs = client.predict("gaussian", 0.2, 0, "absolute", False, 99.0, api_name="/refresh_views")
-    autoencoder_gallery, pca_gallery, plot = outputs[-3:]
+    closed = client.predict("gaussian", 0.2, 0, "absolute", False, 99.0, False, api_name="/refresh_views")
+    assert list(closed[-3:]) == [[], [], None], "a closed bottleneck tab is cleared, not computed"
+    autoencoder_gallery, pca_gallery, plot = client.predict(api_name="/bottlenecks")
+    assert list(client.predict("gaussian", 0.2, 0, "absolute", False, 99.0, True, api_name="/refresh_views")[-3:]) == [
+        autoencoder_gallery,
+        pca_gallery,
+        plot,
+    ]
     assert len(autoencoder_gallery) == len(lab.bottleneck_models)
     assert len(pca_gallery) == len(lab.bottleneck_models)
     captions = [item["caption"] for item in autoencoder_gallery]

@@ -286,3 +286,28 @@ def test_browser_decoder_matches_torch_layers(browser):
 
     assert got.shape == expected.shape == (10, 10)
     np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+def test_bottleneck_view_follows_digit(browser, server_url):
+    context, page = open_app(browser, server_url, "en-US")
+    try:
+        gallery = "#bottleneck-autoencoder"
+        page.get_by_role("tab", name="Bottleneck size").click()
+        page.locator(f"{gallery} img").nth(5).wait_for()
+        shown = image_source(page, gallery)
+
+        # With the tab open, a new digit refreshes the view.
+        page.locator("#mnist-gallery").get_by_role("button", name="Thumbnail 13 of 40").click()
+        shown = wait_for_new_image(page, gallery, shown)
+
+        # With another tab open, the view waits until its tab opens again.
+        page.get_by_role("tab", name="Noise and denoising").click()
+        noisy = image_source(page, "#noisy")
+        page.locator("#mnist-gallery").get_by_role("button", name="Thumbnail 25 of 40").click()
+        wait_for_new_image(page, "#noisy", noisy)
+        page.get_by_role("tab", name="Bottleneck size").click()
+        page.locator(f"{gallery} img").nth(5).wait_for()
+        wait_for_new_image(page, gallery, shown)
+        assert page.locator("#bottleneck-pca img").count() == 6
+    finally:
+        context.close()

@@ -33,7 +33,7 @@ SCRIPT = textwrap.dedent(
         httpx.get(url + path, timeout=30).raise_for_status()
     client = Client(url, verbose=False)
     client.predict(7, api_name="/sample")
-    client.predict("gaussian", 0.4, 1, "signed", True, 99.0, api_name="/refresh_views")
+    client.predict("gaussian", 0.4, 1, "signed", True, 99.0, True, api_name="/refresh_views")
     client.predict(*[0.0] * 16, api_name="/decode")
     client.close()
     demo.close()

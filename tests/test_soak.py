@@ -105,7 +105,7 @@ def test_views_write_no_files(soak_demo, lab):
     decoded, _ = client.predict(*lab.latent_mean, api_name="/decode")
     for sample in range(3):
         client.predict(sample, api_name="/sample")
-        outputs = client.predict("gaussian", 0.3, 0, "absolute", False, 99.0, api_name="/refresh_views")
+        outputs = client.predict("gaussian", 0.3, 0, "absolute", False, 99.0, True, api_name="/refresh_views")
     client.close()
 
     assert decoded["path"] is None

@@ -171,8 +171,11 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                 gr.Markdown(i18n("preprocess_note"))
 
         # Views
+        # True while the Bottleneck size tab is open: only then does a new digit refresh that view,
+        # the most costly one. The browser sets it when a tab opens, with no request.
+        bottleneck_open = gr.Checkbox(False, visible=False)
         with gr.Tabs():
-            with gr.Tab(i18n("tab_noise"), id="noise"):
+            with gr.Tab(i18n("tab_noise"), id="noise") as noise_tab:
                 with gr.Row():
                     noise_kind_radio = gr.Radio(
                         [(i18n(f"noise_{kind}"), kind) for kind in NOISE_KINDS],
@@ -201,7 +204,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                 scores_markdown = gr.Markdown(elem_id="scores")
                 gr.Markdown(i18n("noise_explainer"))
 
-            with gr.Tab(i18n("tab_heatmap"), id="heatmap"):
+            with gr.Tab(i18n("tab_heatmap"), id="heatmap") as heatmap_tab:
                 with gr.Row():
                     error_mode_radio = gr.Radio(
                         [(i18n(f"mode_{mode}"), mode) for mode in ERROR_MODES],
@@ -229,7 +232,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                     verdict_markdown = gr.Markdown(elem_id="verdict")
                 gr.Markdown(i18n("heatmap_explainer"))
 
-            with gr.Tab(i18n("tab_latent"), id="latent"):
+            with gr.Tab(i18n("tab_latent"), id="latent") as latent_tab:
                 with gr.Row():
                     with gr.Column(scale=2):
                         gr.Markdown(i18n("latent_sliders_label"))
@@ -256,7 +259,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                         decode_api_button = gr.Button(visible=False)
                 gr.Markdown(i18n("latent_explainer"))
 
-            with gr.Tab(i18n("tab_bottleneck"), id="bottleneck"):
+            with gr.Tab(i18n("tab_bottleneck"), id="bottleneck") as bottleneck_tab:
                 bottleneck_autoencoder_gallery = _digit_gallery(
                     "bottleneck_autoencoder_label", "bottleneck-autoencoder"
                 )
@@ -264,7 +267,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                 bottleneck_plot_image = _plot_image("bottleneck_plot_label", "bottleneck-plot")
                 gr.Markdown(i18n("bottleneck_explainer"))
 
-            with gr.Tab(i18n("tab_ideas"), id="ideas"):
+            with gr.Tab(i18n("tab_ideas"), id="ideas") as ideas_tab:
                 gr.Markdown(i18n("ideas_body"), latex_delimiters=[])
 
         # Events
@@ -281,7 +284,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
         ]
         latent_outputs = [*latent_sliders, decoded_image, latent_digit_image, latent_note]
         bottleneck_outputs = [bottleneck_autoencoder_gallery, bottleneck_pca_gallery, bottleneck_plot_image]
-        all_inputs = [*noise_inputs, error_mode_radio, overlay_checkbox, threshold_slider]
+        all_inputs = [*noise_inputs, error_mode_radio, overlay_checkbox, threshold_slider, bottleneck_open]
         all_outputs = [*noise_outputs, *heatmap_outputs, *latent_outputs, *bottleneck_outputs]
         new_digit = [digit_state, model_input_image]
 
@@ -363,6 +366,10 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
             handlers.random_latent, None, [*latent_sliders, decoded_image, latent_note], api_name="random_latent"
         )
         demo.load(handlers.show_all, all_inputs, all_outputs, show_progress="hidden", api_name="refresh_views")
+        for tab in (noise_tab, heatmap_tab, latent_tab, ideas_tab):
+            tab.select(None, None, bottleneck_open, js="() => false")
+        bottleneck_tab.select(None, None, bottleneck_open, js="() => true")
+        bottleneck_tab.select(handlers.show_bottlenecks, digit_state, bottleneck_outputs, api_name="bottlenecks")
 
     # NOTE: 50 students working at once miss the 250 ms p95 target (reports/benchmark.md). The
     # server is one Python process near one busy core, and on the measuring 2-core machine even

@@ -223,12 +223,18 @@ class Handlers:
         mode: str,
         overlay: bool,
         threshold: float,
+        bottleneck_open: bool,
         request: gr.Request,
     ) -> list:
-        """Compute every view at once, after the digit changed."""
+        """Compute the views after the digit changed.
+
+        The bottleneck view, the most costly, is computed only while its tab is open
+        (``bottleneck_open``); otherwise it is cleared, and opening the tab computes it.
+        """
+        bottlenecks = self.show_bottlenecks(digit, request) if bottleneck_open else ([], [], None)
         return [
             *self.show_noise(digit, kind, level, seed, request),
             *self.show_heatmap(digit, mode, overlay, threshold, request),
             *self.reset_latent(digit, request),
-            *self.show_bottlenecks(digit, request),
+            *bottlenecks,
         ]
