@@ -8,9 +8,13 @@ import logging
 
 import torch
 
+from ae_demo.preprocess import image_functions
 from ae_demo.ui import build_demo, launch_options
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     torch.set_num_threads(1)  # one 28×28 digit per event: more threads only add overhead
-    build_demo().launch(**launch_options())
+    demo = build_demo()
+    demo.launch(prevent_thread_lock=True, **launch_options())
+    image_functions()  # import torchvision now that the page is served, before the first drawing needs it
+    demo.block_thread()

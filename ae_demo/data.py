@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
-from torchvision import datasets
 
 RAW_FILES = (
     "train-images-idx3-ubyte",
@@ -17,7 +16,8 @@ RAW_FILES = (
     "t10k-images-idx3-ubyte",
     "t10k-labels-idx1-ubyte",
 )
-DATASETS = {"mnist": (datasets.MNIST, "MNIST"), "fashion-mnist": (datasets.FashionMNIST, "FashionMNIST")}
+# Dataset name -> (torchvision dataset class name, folder under the root)
+DATASETS = {"mnist": ("MNIST", "MNIST"), "fashion-mnist": ("FashionMNIST", "FashionMNIST")}
 
 
 class DatasetNotFoundError(FileNotFoundError):
@@ -39,8 +39,12 @@ def check_raw_files(root: Path, name: str = "mnist") -> None:
 
 def load_images(root: Path, train: bool, name: str = "mnist") -> tuple[torch.Tensor, torch.Tensor]:
     """Load a split as float images (N, 1, 28, 28) in [0, 1] and int64 labels (N,)."""
+    # torchvision is imported here: the app imports this module but reads no dataset, and
+    # importing torchvision would slow its start.
+    from torchvision import datasets
+
     check_raw_files(root, name)
-    dataset_class, _ = DATASETS[name]
-    dataset = dataset_class(root=str(root), train=train, download=False)
+    class_name, _ = DATASETS[name]
+    dataset = getattr(datasets, class_name)(root=str(root), train=train, download=False)
     images = dataset.data.unsqueeze(1).float().div_(255.0)  # (N, 28, 28) uint8 -> (N, 1, 28, 28)
     return images, dataset.targets.long()

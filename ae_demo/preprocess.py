@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
-from torchvision.transforms.v2 import functional as F
 
 from ae_demo import IMAGE_SIZE
 
@@ -145,9 +144,22 @@ def to_mnist_digit(gray: np.ndarray) -> np.ndarray:
     height, width = cropped.shape
     scale = DIGIT_BOX / max(height, width)
     new_size = [max(1, round(height * scale)), max(1, round(width * scale))]
-    resized = F.resize(torch.from_numpy(cropped)[None], new_size, antialias=True)[0].clamp_(0, 1).numpy()
+    resize = image_functions().resize
+    resized = resize(torch.from_numpy(cropped)[None], new_size, antialias=True)[0].clamp_(0, 1).numpy()
 
     return _paste_centred_by_mass(resized)
+
+
+def image_functions():
+    """Return torchvision's image functions (``torchvision.transforms.v2.functional``).
+
+    Importing torchvision took about as long as importing torch (``python -X importtime``, 0.9 s
+    on a fast machine), so it happens on the first drawing or upload rather than at start-up.
+    app.py calls this once the page is served.
+    """
+    from torchvision.transforms.v2 import functional
+
+    return functional
 
 
 def _paste_centred_by_mass(digit: np.ndarray) -> np.ndarray:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -11,6 +13,7 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from PIL import Image
 
+from ae_demo import REPO_DIR
 from ae_demo.preprocess import MAX_PIXELS, MIN_SIDE, to_mnist_digit
 from ae_demo.render import DISPLAY_SCALE
 from ae_demo.ui.translations import EN, ZH, translate
@@ -214,3 +217,10 @@ def test_upload_over_size_limit_rejected(server_url):
     assert response.status_code == 413
     small = httpx.post(f"{server_url}/gradio_api/upload", files={"files": ("small.png", b"123")}, timeout=60)
     assert small.status_code == 200
+
+
+def test_app_starts_without_torchvision():
+    # torchvision is imported after the page is served (app.py), so importing the app must not load it.
+    code = "import sys, app; import ae_demo.ui; print('torchvision' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_DIR, check=True)
+    assert result.stdout.strip() == "False"
