@@ -58,8 +58,12 @@ EVENT_LABELS = {
     "decode": "latent slider (decode)",
     "noise": "noise change",
     "heatmap": "heatmap change",
-    "sketch": "drawing and view refresh",
+    "sketch": "drawing, with its views",
 }
+# The view settings a student sends with a new digit (noise kind, level and seed, error mode,
+# overlay, threshold percentile, Bottleneck size tab open): the script's student draws while
+# another tab is open.
+VIEW_SETTINGS = ("gaussian", 0.3, 0, "absolute", False, 99.0, False)
 THINK_SECONDS = 0.2  # pause between one student's events: a slider drag sends about five updates a second
 MEMORY_CLIENTS = 10
 STARTUP_TIMEOUT_SECONDS = 120
@@ -141,14 +145,11 @@ def measure_handlers(folder: Path, repeats: int) -> dict:
     def heatmap() -> None:
         handlers.show_heatmap(digit, "absolute", False, 99.0, None)
 
-    def refresh(new_digit: np.ndarray) -> None:
-        handlers.show_all(new_digit, "gaussian", 0.3, 0, "absolute", False, 99.0, False, None)
-
     def sketch_event() -> None:
-        refresh(handlers.load_sketch(sketch, None)[0])
+        handlers.with_views(handlers.load_sketch)(sketch, *VIEW_SETTINGS, None)
 
     def upload() -> None:
-        refresh(handlers.load_upload(str(sketch_path), None)[0])
+        handlers.with_views(handlers.load_upload)(str(sketch_path), *VIEW_SETTINGS, None)
 
     events = {"decode": decode, "noise": noise, "heatmap": heatmap, "sketch": sketch_event, "upload": upload}
     results = {}
@@ -243,7 +244,13 @@ def floor_demo(latent_dim: int):
         trigger.click(nothing, latent, [image, note], api_name="decode", show_progress="hidden")
         trigger.click(nothing, [digit, *noise_controls], [image, note], api_name="noise", show_progress="hidden")
         trigger.click(nothing, [digit, *heatmap_controls], [image, note], api_name="heatmap", show_progress="hidden")
-        trigger.click(nothing, sketchpad, [digit, image], api_name="sketch", show_progress="hidden")
+        trigger.click(
+            nothing,
+            [sketchpad, *noise_controls, *heatmap_controls, gr.Checkbox()],
+            [digit, image],
+            api_name="sketch",
+            show_progress="hidden",
+        )
         trigger.click(
             nothing,
             [digit, *noise_controls, *heatmap_controls, gr.Checkbox()],
@@ -391,10 +398,7 @@ class Student:
                 await self.show(await self.call("heatmap", ["absolute", False, 99.0]))
             elif event == "sketch":
                 drawing = {"background": self.sketch, "layers": [], "composite": self.sketch}
-                await self.show(await self.call("sketch", [drawing]))
-                # The script's student draws while another tab than Bottleneck size is open.
-                views = ["gaussian", 0.3, 0, "absolute", False, 99.0, False]
-                await self.show(await self.call("refresh_views", views))
+                await self.show(await self.call("sketch", [drawing, *VIEW_SETTINGS]))
             else:
                 raise ValueError(f"unknown event {event!r}")
         except Exception as error:  # noqa: BLE001 - any failed request counts as an error in the benchmark
@@ -955,7 +959,7 @@ def benchmark_markdown(results: dict, tuning: list[dict] | None = None) -> str:
         f"Concurrent students each follow {results['settings']['concurrent_steps_per_client']} steps of the "
         f"classroom script ({', '.join(CLASSROOM_SCRIPT)}), {THINK_SECONDS} s apart. The page decodes latent "
         "slider moves (decode) itself, so those steps send nothing and only pause; the concurrent rows time the "
-        "other steps. A sketch event is the drawing plus the refresh of every view that follows it in the browser. "
+        "other steps. A sketch event is the drawing, whose request also brings the new digit's views. "
         "The single row is one API client calling the server's /decode endpoint back to back.",
         "",
         "| run | p50 | p95 | p99 | errors | events per second | server cores busy | client cores busy |",

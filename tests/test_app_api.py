@@ -16,6 +16,7 @@ from PIL import Image
 from ae_demo import REPO_DIR
 from ae_demo.preprocess import MAX_PIXELS, MIN_SIDE, to_mnist_digit
 from ae_demo.render import DISPLAY_SCALE
+from ae_demo.ui.handlers import rank_text
 from ae_demo.ui.translations import EN, ZH, translate
 from tests.conftest import open_output, save_upscaled_digit
 from tests.test_preprocess import bad_file_cases
@@ -61,8 +62,11 @@ def test_api_lists_view_endpoints(client):
 
 
 def test_sample_then_noise_view(client, mnist_samples):
-    model_input = client.predict(9, api_name="/sample")
+    # One request brings the digit and its views: the model's input, then the noise view first.
+    model_input, sample_clean, *views = client.predict(9, api_name="/sample")
     assert np.allclose(read_digit(model_input), mnist_samples[9][1], atol=1 / 255)
+    assert np.allclose(read_digit(sample_clean), mnist_samples[9][1], atol=1 / 255)
+    assert list(views[-3:]) == [[], [], None], "the bottleneck view waits until its tab opens"
 
     clean, noisy, autoencoder, denoiser, scores = client.predict("gaussian", 0.0, 0, api_name="/noise")
     assert np.array_equal(read_digit(clean), read_digit(noisy)), "zero noise must change nothing"
@@ -124,7 +128,7 @@ def test_latent_reset_decode_and_random(client, lab, mnist_samples):
 def test_upload_digit_photo(client, tmp_path, mnist_samples):
     digit = mnist_samples[28][1]
     path = save_upscaled_digit(digit, tmp_path / "seven.jpg", scale=12)
-    model_input = read_digit(client.predict(handle_file(str(path)), api_name="/upload"))
+    model_input = read_digit(client.predict(handle_file(str(path)), api_name="/upload")[0])
     assert model_input[0, 0] == 0
     assert np.corrcoef(model_input.ravel(), to_mnist_digit(digit).ravel())[0, 1] > 0.85
 
@@ -135,7 +139,7 @@ def test_sketch_endpoint(client, tmp_path):
     path = tmp_path / "sketch.png"
     Image.fromarray(canvas).save(path)
     sketch = {"background": handle_file(str(path)), "layers": [], "composite": handle_file(str(path))}
-    model_input = read_digit(client.predict(sketch, api_name="/sketch"))
+    model_input = read_digit(client.predict(sketch, api_name="/sketch")[0])
     assert model_input.max() > 0.9
     assert model_input[:, :5].max() == 0
 
@@ -174,6 +178,19 @@ def test_errors_in_chinese(chinese_client, tmp_path):
 def test_invalid_sample_index_rejected(client):
     with pytest.raises(AppError, match="sample does not exist"):
         client.predict(999, api_name="/sample")
+
+
+@pytest.mark.parametrize(
+    ("percentile", "language", "expected"),
+    [
+        (100.0, "en", "higher than every MNIST test digit"),
+        (99.97, "en", "higher than 99.9% of MNIST test digits"),
+        (42.0, "zh", "高于 42.0% 的 MNIST 测试数字"),
+        (100.0, "zh", "高于所有 MNIST 测试数字"),
+    ],
+)
+def test_rank_text_never_rounds_to_all(percentile, language, expected):
+    assert rank_text(percentile, language) == expected
 
 
 def test_every_error_key_translated():

@@ -296,9 +296,13 @@ def test_bottleneck_view_follows_digit(browser, server_url):
         page.locator(f"{gallery} img").nth(5).wait_for()
         shown = image_source(page, gallery)
 
-        # With the tab open, a new digit refreshes the view.
+        # With the tab open, a new digit refreshes the view, in the same request.
+        joins = []
+        page.on("request", lambda request: joins.append(request.url) if "/queue/join" in request.url else None)
         page.locator("#mnist-gallery").get_by_role("button", name="Thumbnail 13 of 40").click()
         shown = wait_for_new_image(page, gallery, shown)
+        page.wait_for_timeout(500)
+        assert len(joins) == 1, f"a new digit sent {len(joins)} events"
 
         # With another tab open, the view waits until its tab opens again.
         page.get_by_role("tab", name="Noise and denoising").click()

@@ -284,37 +284,56 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
         ]
         latent_outputs = [*latent_sliders, decoded_image, latent_digit_image, latent_note]
         bottleneck_outputs = [bottleneck_autoencoder_gallery, bottleneck_pca_gallery, bottleneck_plot_image]
-        all_inputs = [*noise_inputs, error_mode_radio, overlay_checkbox, threshold_slider, bottleneck_open]
+        view_settings = [
+            noise_kind_radio,
+            noise_slider,
+            seed_number,
+            error_mode_radio,
+            overlay_checkbox,
+            threshold_slider,
+            bottleneck_open,
+        ]
         all_outputs = [*noise_outputs, *heatmap_outputs, *latent_outputs, *bottleneck_outputs]
-        new_digit = [digit_state, model_input_image]
+        # A new digit's event also computes its views, so the browser waits for one round trip.
+        new_digit = [digit_state, model_input_image, *all_outputs]
 
         # Hidden progress also keeps a rejected input from replacing the shown digit with an
-        # error badge: the error appears as a message, and the previous digit stays.
+        # error badge: the error appears as a message, and the previous digit stays. Every
+        # view takes well under 0.1 s, so spinners would only flicker.
         quiet = {"show_progress": "hidden"}
 
-        def refresh_after(event: gr.events.Dependency) -> None:
-            # Every view takes well under 0.1 s, so spinners would only flicker.
-            event.success(handlers.show_all, all_inputs, all_outputs, show_progress="hidden", api_visibility="private")
-
         for gallery, indices in ((mnist_gallery, mnist_indices), (unusual_gallery, unusual_indices)):
-            refresh_after(
-                gallery.select(handlers.select_sample(indices), None, new_digit, api_visibility="private", **quiet)
-            )
-        refresh_after(sample_index.change(handlers.load_sample, sample_index, new_digit, api_name="sample", **quiet))
-        refresh_after(use_drawing_button.click(handlers.load_sketch, sketchpad, new_digit, api_name="sketch", **quiet))
-        refresh_after(
-            sketchpad.change(
-                handlers.follow_sketch,
-                sketchpad,
-                new_digit,
-                trigger_mode="always_last",
-                api_visibility="private",
-                **quiet,
-            )
+            gallery.select(handlers.select_sample(indices), view_settings, new_digit, api_visibility="private", **quiet)
+        sample_index.change(
+            handlers.with_views(handlers.load_sample),
+            [sample_index, *view_settings],
+            new_digit,
+            api_name="sample",
+            **quiet,
+        )
+        use_drawing_button.click(
+            handlers.with_views(handlers.load_sketch),
+            [sketchpad, *view_settings],
+            new_digit,
+            api_name="sketch",
+            **quiet,
+        )
+        sketchpad.change(
+            handlers.with_views(handlers.follow_sketch),
+            [sketchpad, *view_settings],
+            new_digit,
+            trigger_mode="always_last",
+            api_visibility="private",
+            **quiet,
         )
         draw_tab.select(None, None, None, js=SELECT_BRUSH_JS)
-        upload_event = upload_file.upload(handlers.load_upload, upload_file, new_digit, api_name="upload", **quiet)
-        refresh_after(upload_event)
+        upload_event = upload_file.upload(
+            handlers.with_views(handlers.load_upload),
+            [upload_file, *view_settings],
+            new_digit,
+            api_name="upload",
+            **quiet,
+        )
         # Clear a rejected file from the upload box, so that it does not look like the current input.
         upload_event.failure(None, None, upload_file, js="() => null")
 
@@ -365,7 +384,13 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
         random_button.click(
             handlers.random_latent, None, [*latent_sliders, decoded_image, latent_note], api_name="random_latent"
         )
-        demo.load(handlers.show_all, all_inputs, all_outputs, show_progress="hidden", api_name="refresh_views")
+        demo.load(
+            handlers.show_all,
+            [digit_state, *view_settings],
+            all_outputs,
+            show_progress="hidden",
+            api_name="refresh_views",
+        )
         for tab in (noise_tab, heatmap_tab, latent_tab, ideas_tab):
             tab.select(None, None, bottleneck_open, js="() => false")
         bottleneck_tab.select(None, None, bottleneck_open, js="() => true")

@@ -7,7 +7,10 @@ so a failed event leaves every output as it was.
 from __future__ import annotations
 
 import logging
+import math
 import secrets
+from collections.abc import Callable
+from typing import Any
 
 import gradio as gr
 import numpy as np
@@ -54,6 +57,13 @@ def colorbar_html(signed: bool) -> str:
     )
 
 
+def rank_text(percentile: float, language: str) -> str:
+    """Say where an error falls among the MNIST test digits' errors, rounding down so 99.97 % never reads 100 %."""
+    if percentile >= 100.0:
+        return translate("rank_all", language)
+    return translate("rank_percent", language, percentile=f"{math.floor(percentile * 10) / 10:.1f}%")
+
+
 class Handlers:
     """The functions the interface's events call, bound to one ``Lab`` and the shipped samples."""
 
@@ -65,7 +75,32 @@ class Handlers:
         self.distribution_canvas = render.error_distribution_canvas(lab.error_quantiles)
         self.bottleneck_canvas = render.bottleneck_canvas(lab.mse_curve, list(lab.bottleneck_models))
 
-    # Input: every source returns (digit, display image of the model's input).
+    # Input: every source returns (digit, display image of the model's input). The events use
+    # them through ``with_views``, so that one request brings the new digit and its views.
+
+    def with_views(self, load: Callable[[Any, gr.Request], tuple[np.ndarray, np.ndarray]]) -> Callable[..., list]:
+        """Make a handler that reads a new digit with ``load`` and computes its views in the same event.
+
+        The handler takes the input, then the view settings of ``show_all``, and returns the
+        digit, its display image and ``show_all``'s outputs.
+        """
+
+        def loaded(
+            source: Any,
+            kind: str,
+            level: float,
+            seed: float | None,
+            mode: str,
+            overlay: bool,
+            threshold: float,
+            bottleneck_open: bool,
+            request: gr.Request,
+        ) -> list:
+            digit, shown = load(source, request)
+            views = self.show_all(digit, kind, level, seed, mode, overlay, threshold, bottleneck_open, request)
+            return [digit, shown, *views]
+
+        return loaded
 
     def load_sample(self, index: float | None, request: gr.Request) -> tuple[np.ndarray, np.ndarray]:
         language = request_language(request)
@@ -74,11 +109,26 @@ class Handlers:
         digit = self.sample_digits[int(index)]
         return digit, render.display_digit(digit)
 
-    def select_sample(self, manifest_indices: list[int]):
-        """Make a gallery's select handler: the clicked thumbnail's position picks from ``manifest_indices``."""
+    def select_sample(self, manifest_indices: list[int]) -> Callable[..., list]:
+        """Make a gallery's select handler: the clicked thumbnail's position picks from ``manifest_indices``.
 
-        def selected(evt: gr.SelectData, request: gr.Request) -> tuple[np.ndarray, np.ndarray]:
-            return self.load_sample(manifest_indices[evt.index], request)
+        Like a ``with_views`` handler, it takes the view settings and returns the views too.
+        """
+        load = self.with_views(self.load_sample)
+
+        def selected(
+            evt: gr.SelectData,
+            kind: str,
+            level: float,
+            seed: float | None,
+            mode: str,
+            overlay: bool,
+            threshold: float,
+            bottleneck_open: bool,
+            request: gr.Request,
+        ) -> list:
+            index = manifest_indices[evt.index]
+            return load(index, kind, level, seed, mode, overlay, threshold, bottleneck_open, request)
 
         return selected
 
@@ -93,12 +143,12 @@ class Handlers:
             raise user_error("unexpected", language) from error
         return digit, render.display_digit(digit)
 
-    def follow_sketch(self, sketch: dict | None) -> tuple[np.ndarray, np.ndarray]:
+    def follow_sketch(self, sketch: dict | None, request: gr.Request) -> tuple[np.ndarray, np.ndarray]:
         """Like ``load_sketch`` while the user draws, but an empty or cleared canvas changes nothing."""
         try:
             digit = sketch_to_digit(sketch)
         except InputError:
-            # An invisible error stops the refresh that would follow, without a message.
+            # An invisible error leaves every output as it was, without a message.
             raise gr.Error("empty sketch", visible=False, print_exception=False) from None
         return digit, render.display_digit(digit)
 
@@ -162,7 +212,7 @@ class Handlers:
             "verdict_unusual" if analysis.unusual else "verdict_normal",
             language,
             mse=f"{analysis.mse:.4f}",
-            percentile=f"{analysis.percentile:.1f}%",
+            rank=rank_text(analysis.percentile, language),
             threshold_percentile=f"{threshold:g}",
             threshold=f"{analysis.threshold_mse:.4f}",
         )

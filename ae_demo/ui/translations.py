@@ -148,8 +148,10 @@ EN: dict[str, str] = {
     ),
     # Composed at run time
     "score_table": "| | PSNR (dB) | SSIM |\n|---|---|---|\n| {noisy} | {noisy_psnr} | {noisy_ssim} |\n| {autoencoder} | {autoencoder_psnr} | {autoencoder_ssim} |\n| {denoiser} | {denoiser_psnr} | {denoiser_ssim} |",
-    "verdict_normal": "### Looks like a normal MNIST digit\nReconstruction error (MSE) **{mse}**: higher than {percentile} of MNIST test digits. Threshold at the {threshold_percentile}th percentile: MSE {threshold}.",
-    "verdict_unusual": "### Unusual input\nReconstruction error (MSE) **{mse}**: higher than {percentile} of MNIST test digits. Threshold at the {threshold_percentile}th percentile: MSE {threshold}. The autoencoder has not learned to draw inputs like this.",
+    "verdict_normal": "### Looks like a normal MNIST digit\nReconstruction error (MSE) **{mse}**: {rank}. Threshold at the {threshold_percentile}th percentile: MSE {threshold}.",
+    "verdict_unusual": "### Unusual input\nReconstruction error (MSE) **{mse}**: {rank}. Threshold at the {threshold_percentile}th percentile: MSE {threshold}. The autoencoder has not learned to draw inputs like this.",
+    "rank_percent": "higher than {percentile} of MNIST test digits",
+    "rank_all": "higher than every MNIST test digit",
     "latent_clipped": "Some latent values of this input lay outside the slider ranges and were clipped; the decoded image may differ from the reconstruction.",
     # Errors
     "error_file_not_found": "The uploaded file could not be found. Please upload it again.",
@@ -279,8 +281,10 @@ ZH: dict[str, str] = {
         "MNIST：Y. LeCun 和 C. Cortes，CC BY-SA 3.0。Fashion-MNIST：Zalando SE，MIT 许可证。"
     ),
     "score_table": "| | PSNR (dB) | SSIM |\n|---|---|---|\n| {noisy} | {noisy_psnr} | {noisy_ssim} |\n| {autoencoder} | {autoencoder_psnr} | {autoencoder_ssim} |\n| {denoiser} | {denoiser_psnr} | {denoiser_ssim} |",
-    "verdict_normal": "### 看起来是正常的 MNIST 数字\n重建误差（MSE）**{mse}**：高于 {percentile} 的 MNIST 测试数字。阈值位于第 {threshold_percentile} 百分位：MSE {threshold}。",
-    "verdict_unusual": "### 异常输入\n重建误差（MSE）**{mse}**：高于 {percentile} 的 MNIST 测试数字。阈值位于第 {threshold_percentile} 百分位：MSE {threshold}。自编码器没有学过如何画出这样的输入。",
+    "verdict_normal": "### 看起来是正常的 MNIST 数字\n重建误差（MSE）**{mse}**：{rank}。阈值位于第 {threshold_percentile} 百分位：MSE {threshold}。",
+    "verdict_unusual": "### 异常输入\n重建误差（MSE）**{mse}**：{rank}。阈值位于第 {threshold_percentile} 百分位：MSE {threshold}。自编码器没有学过如何画出这样的输入。",
+    "rank_percent": "高于 {percentile} 的 MNIST 测试数字",
+    "rank_all": "高于所有 MNIST 测试数字",
     "latent_clipped": "该输入的部分潜变量超出了滑块范围，已被截断；解码图像可能与重建结果不同。",
     "error_file_not_found": "找不到上传的文件，请重新上传。",
     "error_not_an_image": "无法将此文件读取为图像。请上传 PNG、JPEG、GIF、BMP 或 WebP 图像。",
