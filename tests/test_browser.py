@@ -294,13 +294,13 @@ def test_bottleneck_view_follows_digit(browser, server_url):
         gallery = "#bottleneck-autoencoder"
         page.get_by_role("tab", name="Bottleneck size").click()
         page.locator(f"{gallery} img").nth(5).wait_for()
-        shown = image_source(page, gallery)
+        autoencoder_image = image_source(page, gallery)
 
         # With the tab open, a new digit refreshes the view, in the same request.
         joins = []
         page.on("request", lambda request: joins.append(request.url) if "/queue/join" in request.url else None)
         page.locator("#mnist-gallery").get_by_role("button", name="Thumbnail 13 of 40").click()
-        shown = wait_for_new_image(page, gallery, shown)
+        autoencoder_image = wait_for_new_image(page, gallery, autoencoder_image)
         page.wait_for_timeout(500)
         assert len(joins) == 1, f"a new digit sent {len(joins)} events"
 
@@ -311,7 +311,36 @@ def test_bottleneck_view_follows_digit(browser, server_url):
         wait_for_new_image(page, "#noisy", noisy)
         page.get_by_role("tab", name="Bottleneck size").click()
         page.locator(f"{gallery} img").nth(5).wait_for()
-        wait_for_new_image(page, gallery, shown)
+        wait_for_new_image(page, gallery, autoencoder_image)
         assert page.locator("#bottleneck-pca img").count() == 6
+    finally:
+        context.close()
+
+
+def gallery_layout(page, selector: str) -> dict:
+    """Measure a gallery: its label's bottom, its first thumbnail's top and the space below its thumbnails."""
+    return page.evaluate(
+        """(selector) => {
+            const root = document.querySelector(selector);
+            const label = root.querySelector('label.float').getBoundingClientRect();
+            const thumbnail = root.querySelector('.thumbnail-item').getBoundingClientRect();
+            const grid = root.querySelector('.grid-container').getBoundingClientRect();
+            return {label_bottom: label.bottom, thumbnail_top: thumbnail.top,
+                    space_below: root.getBoundingClientRect().bottom - grid.bottom};
+        }""",
+        selector,
+    )
+
+
+def test_gallery_labels_leave_thumbnails_visible(browser, server_url):
+    context, page = open_app(browser, server_url, "en-US")
+    try:
+        page.get_by_role("tab", name="Bottleneck size").click()
+        page.locator("#bottleneck-pca img").nth(5).wait_for()
+        for selector in ("#mnist-gallery", "#bottleneck-autoencoder", "#bottleneck-pca"):
+            layout = gallery_layout(page, selector)
+            assert layout["thumbnail_top"] >= layout["label_bottom"], f"the label of {selector} covers thumbnails"
+        for selector in ("#bottleneck-autoencoder", "#bottleneck-pca"):
+            assert gallery_layout(page, selector)["space_below"] < 20, f"{selector} leaves empty space below its row"
     finally:
         context.close()

@@ -21,8 +21,8 @@ from ae_demo.web_decoder import decoder_program
 
 TITLE = "Autoencoder lab · 自编码器实验室"  # the browser tab shows this raw, so it is bilingual
 DISPLAY_HEIGHT = 240  # px for each 28×28 digit shown
-BOTTLENECK_GALLERY_HEIGHT = 250  # px: one row of six digits with captions
-GALLERY_HEIGHT = 560  # px: room for five rows of eight MNIST thumbnails on a laptop screen
+# px: room for five rows of eight MNIST thumbnails on a laptop screen, below the gallery's label
+GALLERY_HEIGHT = 594
 DEFAULT_NOISE_LEVEL = 0.3
 MAX_UPLOAD_SIZE = "10mb"
 # Gradio's default buttons include Share, which works only on a Hugging Face Space.
@@ -44,6 +44,10 @@ SKETCH_BRUSH_SIZE = 22
 SELECT_BRUSH_JS = "() => setTimeout(() => document.querySelector('#sketch button[aria-label=\"Brush\"]')?.click(), 300)"
 CSS = """
 .pixelated img { image-rendering: pixelated; }
+/* Gradio draws a gallery's label over the gallery's top edge: start the thumbnails below it. */
+.ae-gallery .grid-wrap { padding-top: 34px; }
+/* Gradio gives a gallery of height "auto" a 450 px minimum: fit the one row of bottleneck digits instead. */
+.ae-one-row-gallery .grid-wrap.fixed-height { min-height: 0 !important; height: auto !important; }
 /* On narrow screens, fewer sample columns than eight, so the gallery does not scroll sideways. */
 @media (max-width: 640px) { #mnist-gallery .grid-container { --grid-cols: 4 !important; } }
 @media (max-width: 480px) { #mnist-gallery .grid-container { --grid-cols: 3 !important; } }
@@ -86,13 +90,13 @@ def _digit_gallery(key: str, elem_id: str) -> InlineGallery:
         label=i18n(key),
         columns=len(BOTTLENECK_SIZES),
         rows=1,
-        height=BOTTLENECK_GALLERY_HEIGHT,
+        height="auto",
         allow_preview=False,
         object_fit="contain",
         interactive=False,
         buttons=[],
         elem_id=elem_id,
-        elem_classes="pixelated",
+        elem_classes=["pixelated", "ae-gallery", "ae-one-row-gallery"],
     )
 
 
@@ -133,7 +137,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                             allow_preview=False,
                             object_fit="contain",
                             elem_id="mnist-gallery",
-                            elem_classes="pixelated",
+                            elem_classes=["pixelated", "ae-gallery"],
                             interactive=False,
                             buttons=[],
                         )
@@ -146,7 +150,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                             allow_preview=False,
                             object_fit="contain",
                             elem_id="unusual-gallery",
-                            elem_classes="pixelated",
+                            elem_classes=["pixelated", "ae-gallery"],
                             interactive=False,
                             buttons=[],
                         )
