@@ -959,7 +959,8 @@ def benchmark_markdown(results: dict, tuning: list[dict] | None = None) -> str:
         f"Concurrent students each follow {results['settings']['concurrent_steps_per_client']} steps of the "
         f"classroom script ({', '.join(CLASSROOM_SCRIPT)}), {THINK_SECONDS} s apart. The page decodes latent "
         "slider moves (decode) itself, so those steps send nothing and only pause; the concurrent rows time the "
-        "other steps. A sketch event is the drawing, whose request also brings the new digit's views. "
+        "other steps. A sketch event is the drawing, whose request also brings the new digit's views except the "
+        "bottleneck view: the script never opens the Bottleneck size tab, whose opening is an event of its own. "
         "The single row is one API client calling the server's /decode endpoint back to back.",
         "",
         "| run | p50 | p95 | p99 | errors | events per second | server cores busy | client cores busy |",
