@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import gradio as gr
 import numpy as np
+from gradio.data_classes import GradioModel, GradioRootModel
+from gradio.utils import is_prop_update
 
 from ae_demo import render
 from ae_demo.lab import DEFAULT_THRESHOLD_PERCENTILE, THRESHOLD_RANGE, Lab
@@ -58,6 +62,33 @@ CSS = """
 """
 
 i18n = gr.I18n(en=EN, zh=ZH, **{"zh-CN": ZH})
+
+
+def postprocessed(fn: Callable, outputs: list[gr.components.Component]) -> Callable:
+    """Wrap an event handler so that it returns its outputs postprocessed, ready to send.
+
+    Gradio postprocesses each output of an event in a worker thread of its own, one thread
+    hop per output, and a new digit's event has over thirty outputs. On a busy server those
+    hops cost more than the components' own postprocessing, so the events built here pass
+    ``postprocess=False`` and this wrapper runs each component's ``postprocess`` in the
+    handler's thread instead. ``functools.wraps`` keeps the signature Gradio reads to pass
+    ``gr.Request`` and ``gr.SelectData``.
+    """
+
+    @functools.wraps(fn)
+    def handler(*args: object, **kwargs: object) -> list:
+        values = fn(*args, **kwargs)
+        values = [values] if len(outputs) == 1 else values
+        return [_ready_to_send(component, value) for component, value in zip(outputs, values, strict=True)]
+
+    return handler
+
+
+def _ready_to_send(component: gr.components.Component, value: object) -> object:
+    if isinstance(component, gr.State) or is_prop_update(value):
+        return value  # Gradio keeps states and applies updates itself
+    value = component.postprocess(value)
+    return value.model_dump() if isinstance(value, (GradioModel, GradioRootModel)) else value
 
 
 def browser_decoder_js(lab: Lab) -> str:
@@ -305,65 +336,80 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
         # error badge: the error appears as a message, and the previous digit stays. Every
         # view takes well under 0.1 s, so spinners would only flicker.
         quiet = {"show_progress": "hidden"}
+        ready = {"postprocess": False}  # with handlers wrapped by postprocessed()
 
         for gallery, indices in ((mnist_gallery, mnist_indices), (unusual_gallery, unusual_indices)):
-            gallery.select(handlers.select_sample(indices), view_settings, new_digit, api_visibility="private", **quiet)
+            gallery.select(
+                postprocessed(handlers.select_sample(indices), new_digit),
+                view_settings,
+                new_digit,
+                api_visibility="private",
+                **quiet,
+                **ready,
+            )
         sample_index.change(
-            handlers.with_views(handlers.load_sample),
+            postprocessed(handlers.with_views(handlers.load_sample), new_digit),
             [sample_index, *view_settings],
             new_digit,
             api_name="sample",
             **quiet,
+            **ready,
         )
         use_drawing_button.click(
-            handlers.with_views(handlers.load_sketch),
+            postprocessed(handlers.with_views(handlers.load_sketch), new_digit),
             [sketchpad, *view_settings],
             new_digit,
             api_name="sketch",
             **quiet,
+            **ready,
         )
         sketchpad.change(
-            handlers.with_views(handlers.follow_sketch),
+            postprocessed(handlers.with_views(handlers.follow_sketch), new_digit),
             [sketchpad, *view_settings],
             new_digit,
             trigger_mode="always_last",
             api_visibility="private",
             **quiet,
+            **ready,
         )
         draw_tab.select(None, None, None, js=SELECT_BRUSH_JS)
         upload_event = upload_file.upload(
-            handlers.with_views(handlers.load_upload),
+            postprocessed(handlers.with_views(handlers.load_upload), new_digit),
             [upload_file, *view_settings],
             new_digit,
             api_name="upload",
             **quiet,
+            **ready,
         )
         # Clear a rejected file from the upload box, so that it does not look like the current input.
         upload_event.failure(None, None, upload_file, js="() => null")
 
         noise_slider.input(
-            handlers.show_noise,
+            postprocessed(handlers.show_noise, noise_outputs),
             noise_inputs,
             noise_outputs,
             trigger_mode="always_last",
-            show_progress="hidden",
             api_name="noise",
+            **quiet,
+            **ready,
         )
         gr.on(
             [noise_kind_radio.change, seed_number.change, noise_slider.release],
-            handlers.show_noise,
+            postprocessed(handlers.show_noise, noise_outputs),
             noise_inputs,
             noise_outputs,
-            show_progress="hidden",
             api_visibility="private",
+            **quiet,
+            **ready,
         )
         gr.on(
             [error_mode_radio.change, overlay_checkbox.change, threshold_slider.release, threshold_slider.input],
-            handlers.show_heatmap,
+            postprocessed(handlers.show_heatmap, heatmap_outputs),
             heatmap_inputs,
             heatmap_outputs,
-            show_progress="hidden",
             api_name="heatmap",
+            **quiet,
+            **ready,
         )
         # The browser decodes the sliders itself (latent_decoder.js), so a drag sends nothing to the
         # server, however busy it is. API clients decode on the server through the hidden button's event.
@@ -377,28 +423,48 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
             trigger_mode="always_last",
             show_progress="hidden",
         )
+        decode_outputs = [decoded_image, latent_note]
         decode_api_button.click(
-            handlers.decode_latent,
+            postprocessed(handlers.decode_latent, decode_outputs),
             latent_sliders,
-            [decoded_image, latent_note],
-            show_progress="hidden",
+            decode_outputs,
             api_name="decode",
+            **quiet,
+            **ready,
         )
-        reset_button.click(handlers.reset_latent, digit_state, latent_outputs, api_name="reset_latent")
+        reset_button.click(
+            postprocessed(handlers.reset_latent, latent_outputs),
+            digit_state,
+            latent_outputs,
+            api_name="reset_latent",
+            **ready,
+        )
+        random_outputs = [*latent_sliders, decoded_image, latent_note]
         random_button.click(
-            handlers.random_latent, None, [*latent_sliders, decoded_image, latent_note], api_name="random_latent"
+            postprocessed(handlers.random_latent, random_outputs),
+            None,
+            random_outputs,
+            api_name="random_latent",
+            **ready,
         )
         demo.load(
-            handlers.show_all,
+            postprocessed(handlers.show_all, all_outputs),
             [digit_state, *view_settings],
             all_outputs,
-            show_progress="hidden",
             api_name="refresh_views",
+            **quiet,
+            **ready,
         )
         for tab in (noise_tab, heatmap_tab, latent_tab, ideas_tab):
             tab.select(None, None, bottleneck_open, js="() => false")
         bottleneck_tab.select(None, None, bottleneck_open, js="() => true")
-        bottleneck_tab.select(handlers.show_bottlenecks, digit_state, bottleneck_outputs, api_name="bottlenecks")
+        bottleneck_tab.select(
+            postprocessed(handlers.show_bottlenecks, bottleneck_outputs),
+            digit_state,
+            bottleneck_outputs,
+            api_name="bottlenecks",
+            **ready,
+        )
 
     # NOTE: 50 students working at once miss the 250 ms p95 target (reports/benchmark.md). The
     # server is one Python process near one busy core, and on the measuring 2-core machine even
