@@ -342,5 +342,53 @@ def test_gallery_labels_leave_thumbnails_visible(browser, server_url):
             assert layout["thumbnail_top"] >= layout["label_bottom"], f"the label of {selector} covers thumbnails"
         for selector in ("#bottleneck-autoencoder", "#bottleneck-pca"):
             assert gallery_layout(page, selector)["space_below"] < 20, f"{selector} leaves empty space below its row"
+        label = page.locator("#bottleneck-plot label").bounding_box()
+        plot = page.locator("#bottleneck-plot img").bounding_box()
+        assert plot["y"] >= label["y"] + label["height"], "the plot's label covers the plot"
+    finally:
+        context.close()
+
+
+def test_drawing_again_after_clearing_canvas(browser, server_url):
+    context, page = open_app(browser, server_url, "en-US")
+    try:
+        model_input = image_source(page, "#model-input")
+        draw_stroke(page)
+        model_input = wait_for_new_image(page, "#model-input", model_input)
+
+        # Clearing the canvas deselects Gradio's Brush; the app selects it again.
+        page.locator('#sketch button[aria-label="Clear canvas"]').click()
+        page.wait_for_timeout(800)
+        canvas = page.locator("#sketch canvas").first
+        box = canvas.bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.42, box["y"] + box["height"] * 0.5)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.58, box["y"] + box["height"] * 0.5, steps=12)
+        page.mouse.up()
+        wait_for_new_image(page, "#model-input", model_input)
+    finally:
+        context.close()
+
+
+def test_plots_and_bottleneck_rows_fit_phone_screen(browser, server_url):
+    context, page = open_app(browser, server_url, "en-US", width=414)
+    try:
+        # On a phone, most view tabs sit in Gradio's overflow menu; press the menu's button for each.
+        open_tab = (
+            "(name) => { const all = [...document.querySelectorAll('button')]"
+            ".filter(b => b.textContent.trim() === name); all.at(-1).click(); }"
+        )
+        page.evaluate(open_tab, "Error heatmap")
+        page.locator("#distribution img").wait_for()
+        assert page.locator("#distribution img").bounding_box()["width"] > 300, "the error histogram is squeezed"
+        page.evaluate(open_tab, "Bottleneck size")
+        page.locator("#bottleneck-pca img").nth(5).wait_for()
+        for selector in ("#bottleneck-autoencoder", "#bottleneck-pca"):
+            scroll_width, client_width = page.evaluate(
+                "(selector) => { const grid = document.querySelector(selector + ' .grid-wrap');"
+                " return [grid.scrollWidth, grid.clientWidth]; }",
+                selector,
+            )
+            assert scroll_width <= client_width, f"{selector} scrolls sideways on a phone"
     finally:
         context.close()

@@ -18,7 +18,7 @@ from ae_demo.lab import DEFAULT_THRESHOLD_PERCENTILE, THRESHOLD_RANGE, Lab
 from ae_demo.model import BOTTLENECK_SIZES
 from ae_demo.noise import NOISE_KINDS
 from ae_demo.samples import SAMPLES_DIR, load_manifest
-from ae_demo.ui.handlers import ERROR_MODES, Handlers
+from ae_demo.ui.handlers import ERROR_MODES, LATENT_DECIMALS, Handlers
 from ae_demo.ui.inline_image import InlineGallery, InlineImage
 from ae_demo.ui.translations import EN, ZH
 from ae_demo.web_decoder import decoder_program
@@ -52,9 +52,16 @@ CSS = """
 .ae-gallery .grid-wrap { padding-top: 34px; }
 /* Gradio gives a gallery of height "auto" a 450 px minimum: fit the one row of bottleneck digits instead. */
 .ae-one-row-gallery .grid-wrap.fixed-height { min-height: 0 !important; height: auto !important; }
+/* Plots fill their box, so their label would cover the top of the plot. */
+.ae-plot .image-container { padding-top: 30px; }
 /* On narrow screens, fewer sample columns than eight, so the gallery does not scroll sideways. */
 @media (max-width: 640px) { #mnist-gallery .grid-container { --grid-cols: 4 !important; } }
 @media (max-width: 480px) { #mnist-gallery .grid-container { --grid-cols: 3 !important; } }
+/* On narrow screens, the bottleneck digits wrap into rows wide enough for their captions, and a plot's
+   label, now on several lines, gets more room. */
+@media (max-width: 640px) { .ae-one-row-gallery .grid-container { --grid-cols: 3 !important; } }
+@media (max-width: 480px) { .ae-one-row-gallery .grid-container { --grid-cols: 2 !important; } }
+@media (max-width: 640px) { .ae-plot .image-container { padding-top: 60px; } }
 .ae-colorbar { max-width: 320px; margin: 4px auto; font-size: 0.85em; }
 .ae-colorbar-bar { height: 16px; border-radius: 3px; border: 1px solid var(--border-color-primary); }
 .ae-colorbar-ticks { display: flex; justify-content: space-between; }
@@ -110,9 +117,11 @@ def _digit_image(key: str, elem_id: str, value: np.ndarray | None = None) -> Inl
     )
 
 
-def _plot_image(key: str, elem_id: str) -> InlineImage:
+def _plot_image(key: str, elem_id: str, **layout: object) -> InlineImage:
     """Create an output image for a plot, with the same buttons as the digits."""
-    return InlineImage(label=i18n(key), interactive=False, elem_id=elem_id, buttons=IMAGE_BUTTONS)
+    return InlineImage(
+        label=i18n(key), interactive=False, elem_id=elem_id, elem_classes="ae-plot", buttons=IMAGE_BUTTONS, **layout
+    )
 
 
 def _digit_gallery(key: str, elem_id: str) -> InlineGallery:
@@ -263,8 +272,9 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                         heatmap_image = _digit_image("heatmap_label", "heatmap")
                         colorbar = gr.HTML(elem_id="colorbar")
                 with gr.Row():
-                    distribution_image = _plot_image("distribution_label", "distribution")
-                    verdict_markdown = gr.Markdown(elem_id="verdict")
+                    # Minimum widths let the verdict go below the plot on a phone, not squeeze it.
+                    distribution_image = _plot_image("distribution_label", "distribution", min_width=360)
+                    verdict_markdown = gr.Markdown(elem_id="verdict", min_width=240)
                 gr.Markdown(i18n("heatmap_explainer"))
 
             with gr.Tab(i18n("tab_latent"), id="latent") as latent_tab:
@@ -279,8 +289,8 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                                         latent_sliders[index] = gr.Slider(
                                             float(lab.latent_low[index]),
                                             float(lab.latent_high[index]),
-                                            value=round(float(lab.latent_mean[index]), 2),
-                                            step=0.01,
+                                            value=round(float(lab.latent_mean[index]), LATENT_DECIMALS),
+                                            step=10**-LATENT_DECIMALS,
                                             label=f"z{index + 1}",
                                             elem_id=f"z{index + 1}",
                                         )
@@ -373,6 +383,8 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
             **ready,
         )
         draw_tab.select(None, None, None, js=SELECT_BRUSH_JS)
+        # Clearing the canvas also deselects the Brush, which would leave the next strokes ignored.
+        sketchpad.clear(None, None, None, js=SELECT_BRUSH_JS)
         upload_event = upload_file.upload(
             postprocessed(handlers.with_views(handlers.load_upload), new_digit),
             [upload_file, *view_settings],

@@ -25,6 +25,7 @@ from ae_demo.ui.translations import language_from_header, translate
 logger = logging.getLogger(__name__)
 
 ERROR_MODES = ("absolute", "signed")
+LATENT_DECIMALS = 2  # the latent sliders move in steps of 0.01
 COLORBAR_TICKS = 5
 
 
@@ -233,7 +234,7 @@ class Handlers:
         clipped = self.lab.clip_latent(latent)
         note = translate("latent_clipped", language) if not np.allclose(latent, clipped) else ""
         decoded = render.display_digit(self.lab.decode(clipped))
-        return [*np.round(clipped, 3).tolist(), decoded, render.display_digit(digit), note]
+        return [*np.round(clipped, LATENT_DECIMALS).tolist(), decoded, render.display_digit(digit), note]
 
     def decode_latent(self, *values: float) -> tuple[np.ndarray, str]:
         """Decode the sliders' latent vector; the empty string clears any clipping note."""
@@ -242,7 +243,7 @@ class Handlers:
 
     def random_latent(self) -> list:
         latent = self.lab.random_latent(secrets.randbits(32))
-        return [*np.round(latent, 3).tolist(), render.display_digit(self.lab.decode(latent)), ""]
+        return [*np.round(latent, LATENT_DECIMALS).tolist(), render.display_digit(self.lab.decode(latent)), ""]
 
     def show_bottlenecks(self, digit: np.ndarray, request: gr.Request) -> tuple[list, list, np.ndarray]:
         """Gallery items for the autoencoder and PCA at every bottleneck size, and the MSE plot."""

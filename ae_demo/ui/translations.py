@@ -148,8 +148,8 @@ EN: dict[str, str] = {
     ),
     # Composed at run time
     "score_table": "| | PSNR (dB) | SSIM |\n|---|---|---|\n| {noisy} | {noisy_psnr} | {noisy_ssim} |\n| {autoencoder} | {autoencoder_psnr} | {autoencoder_ssim} |\n| {denoiser} | {denoiser_psnr} | {denoiser_ssim} |",
-    "verdict_normal": "### Looks like a normal MNIST digit\nReconstruction error (MSE) **{mse}**: {rank}. Threshold at the {threshold_percentile}th percentile: MSE {threshold}.",
-    "verdict_unusual": "### Unusual input\nReconstruction error (MSE) **{mse}**: {rank}. Threshold at the {threshold_percentile}th percentile: MSE {threshold}. The autoencoder has not learned to draw inputs like this.",
+    "verdict_normal": "### Looks like a normal MNIST digit\nReconstruction error (MSE) **{mse}**: {rank}. Threshold at percentile {threshold_percentile}: MSE {threshold}.",
+    "verdict_unusual": "### Unusual input\nReconstruction error (MSE) **{mse}**: {rank}. Threshold at percentile {threshold_percentile}: MSE {threshold}. The autoencoder has not learned to draw inputs like this.",
     "rank_percent": "higher than {percentile} of MNIST test digits",
     "rank_all": "higher than every MNIST test digit",
     "latent_clipped": "Some latent values of this input lay outside the slider ranges and were clipped; the decoded image may differ from the reconstruction.",
