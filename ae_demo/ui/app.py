@@ -479,8 +479,8 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
         )
 
     # NOTE: 50 students working at once miss the 250 ms p95 target (reports/benchmark.md). The
-    # server is one Python process near one busy core, and on the measuring 2-core machine even
-    # handlers that do no work missed it, so more students need more processes (replicas).
+    # server is one Python process near one busy core, most of it the app's own work per event
+    # (models, metrics, PNGs), so more students need more processes (replicas) or a faster core.
     for name, value in QUEUE_ANALYTICS_SETTINGS.items():
         os.environ.setdefault(name, value)  # read when the queue below is created
     demo.queue(**QUEUE_SETTINGS)
