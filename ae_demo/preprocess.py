@@ -153,9 +153,9 @@ def to_mnist_digit(gray: np.ndarray) -> np.ndarray:
 def image_functions():
     """Return torchvision's image functions (``torchvision.transforms.v2.functional``).
 
-    Importing torchvision took about as long as importing torch (``python -X importtime``, 0.9 s
-    on a fast machine), so it happens on the first drawing or upload rather than at start-up.
-    app.py calls this once the page is served.
+    Importing torchvision took about as long as importing torch (measured with
+    ``python -X importtime``), so it happens on the first drawing or upload rather than at
+    start-up. app.py calls this once the page is served.
     """
     from torchvision.transforms.v2 import functional
 

@@ -356,7 +356,7 @@ def test_drawing_again_after_clearing_canvas(browser, server_url):
         draw_stroke(page)
         model_input = wait_for_new_image(page, "#model-input", model_input)
 
-        # Clearing the canvas deselects Gradio's Brush; the app selects it again.
+        # Clearing the canvas deselects Gradio's Brush, and the app selects it again.
         page.locator('#sketch button[aria-label="Clear canvas"]').click()
         page.wait_for_timeout(800)
         canvas = page.locator("#sketch canvas").first
@@ -370,10 +370,10 @@ def test_drawing_again_after_clearing_canvas(browser, server_url):
         context.close()
 
 
-def test_plots_and_bottleneck_rows_fit_phone_screen(browser, server_url):
+def test_phone_screen_fits_views(browser, server_url):
     context, page = open_app(browser, server_url, "en-US", width=414)
     try:
-        # On a phone, most view tabs sit in Gradio's overflow menu; press the menu's button for each.
+        # On a phone, most view tabs are in Gradio's overflow menu, so press the menu's button for each.
         open_tab = (
             "(name) => { const all = [...document.querySelectorAll('button')]"
             ".filter(b => b.textContent.trim() === name); all.at(-1).click(); }"

@@ -77,7 +77,7 @@ def postprocessed(fn: Callable, outputs: list[gr.components.Component]) -> Calla
     Gradio postprocesses each output of an event in a worker thread of its own, one thread
     hop per output, and a new digit's event has over thirty outputs. The events built here
     pass ``postprocess=False``, and this wrapper runs each component's ``postprocess`` in the
-    handler's thread instead; the tuning row "outputs postprocessed in the handler" in
+    handler's thread instead. The tuning row "outputs postprocessed in the handler" in
     reports/tuning.json measures the gain. ``functools.wraps`` keeps the signature Gradio
     reads to pass ``gr.Request`` and ``gr.SelectData``.
     """

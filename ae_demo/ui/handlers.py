@@ -59,7 +59,10 @@ def colorbar_html(signed: bool) -> str:
 
 
 def rank_text(percentile: float, language: str) -> str:
-    """Say where an error falls among the MNIST test digits' errors, rounding down so 99.97 % never reads 100 %."""
+    """Describe where an error falls among the MNIST test digits' errors.
+
+    The percentage is rounded down, so that 99.97 % does not read 100 %.
+    """
     if percentile >= 100.0:
         return translate("rank_all", language)
     return translate("rank_percent", language, percentile=f"{math.floor(percentile * 10) / 10:.1f}%")
@@ -97,9 +100,9 @@ class Handlers:
             bottleneck_open: bool,
             request: gr.Request,
         ) -> list:
-            digit, shown = load(source, request)
+            digit, model_input = load(source, request)
             views = self.show_all(digit, kind, level, seed, mode, overlay, threshold, bottleneck_open, request)
-            return [digit, shown, *views]
+            return [digit, model_input, *views]
 
         return loaded
 

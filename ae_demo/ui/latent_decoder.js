@@ -113,8 +113,8 @@
   }
 
   // Return a PNG data URL of the image enlarged DISPLAY_SCALE times, gray levels rounded as render.to_uint8 does.
+  const canvas = document.createElement("canvas"); // reused by every slider move
   function toDataUrl({ values, height, width }) {
-    const canvas = document.createElement("canvas");
     canvas.width = width * DISPLAY_SCALE;
     canvas.height = height * DISPLAY_SCALE;
     const context = canvas.getContext("2d");
