@@ -42,9 +42,12 @@ def mnist_samples(samples: list[Sample]) -> list[tuple[int, np.ndarray]]:
     return [(int(sample.caption), sample.load()) for sample in samples if sample.group == "mnist"]
 
 
+WORKER_START_TIMEOUT_SECONDS = 180
+
+
 @pytest.fixture(scope="session")
 def server_url(lab: Lab) -> Iterator[str]:
-    """URL of the real app, launched in this process on a free port of 127.0.0.1."""
+    """URL of the real app, launched in this process on a free port of 127.0.0.1, running its handlers here."""
     from ae_demo.ui import build_demo, launch_options
 
     demo = build_demo(lab)
@@ -53,6 +56,37 @@ def server_url(lab: Lab) -> Iterator[str]:
     )
     yield url.rstrip("/")
     demo.close()
+
+
+@pytest.fixture(scope="session")
+def handler_pool():
+    """One worker process running the event handlers, started and ready."""
+    from ae_demo.ui.worker_pool import HandlerPool
+
+    pool = HandlerPool(1)
+    pool.start()
+    assert pool.wait_until_ready(WORKER_START_TIMEOUT_SECONDS), "the worker process did not start"
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="session")
+def pool_server_url(lab: Lab, handler_pool) -> Iterator[str]:
+    """URL of the real app as app.py runs it: its handlers run in a worker process."""
+    from ae_demo.ui import build_demo, launch_options
+
+    demo = build_demo(lab, pool=handler_pool)
+    _, url, _ = demo.launch(
+        server_name="127.0.0.1", server_port=None, prevent_thread_lock=True, quiet=True, **launch_options()
+    )
+    yield url.rstrip("/")
+    demo.close()
+
+
+@pytest.fixture(params=["handlers_in_server", "handlers_in_worker"])
+def app_url(request: pytest.FixtureRequest) -> str:
+    """The app's URL, once with the handlers in the serving process and once in a worker process."""
+    return request.getfixturevalue("server_url" if request.param == "handlers_in_server" else "pool_server_url")
 
 
 def save_upscaled_digit(digit: np.ndarray, path: Path, scale: int = 8, invert: bool = True) -> Path:

@@ -32,15 +32,15 @@ def read_digit(output: dict) -> np.ndarray:
 
 
 @pytest.fixture
-def client(server_url):
-    client = Client(server_url, verbose=False)
+def client(app_url):
+    client = Client(app_url, verbose=False)
     yield client
     client.close()
 
 
 @pytest.fixture
-def chinese_client(server_url):
-    client = Client(server_url, verbose=False, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+def chinese_client(app_url):
+    client = Client(app_url, verbose=False, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
     yield client
     client.close()
 

@@ -89,8 +89,8 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOT_DIR / name), full_page=True)
 
 
-def test_english_views_respond(browser, server_url):
-    context, page = open_app(browser, server_url, "en-US")
+def test_english_views_respond(browser, app_url):
+    context, page = open_app(browser, app_url, "en-US")
     try:
         assert page.get_by_role("tab", name="Noise and denoising").is_visible()
         assert page.get_by_text("Autoencoder lab", exact=True).is_visible()
@@ -180,8 +180,8 @@ def draw_stroke(page) -> None:
     page.mouse.up()
 
 
-def test_same_sample_can_be_picked_again(browser, server_url):
-    context, page = open_app(browser, server_url, "en-US")
+def test_same_sample_can_be_picked_again(browser, app_url):
+    context, page = open_app(browser, app_url, "en-US")
     try:
         page.get_by_role("tab", name="Error heatmap").click()
         page.get_by_role("tab", name="Unusual inputs").click()
@@ -349,8 +349,8 @@ def test_gallery_labels_leave_thumbnails_visible(browser, server_url):
         context.close()
 
 
-def test_drawing_again_after_clearing_canvas(browser, server_url):
-    context, page = open_app(browser, server_url, "en-US")
+def test_drawing_again_after_clearing_canvas(browser, app_url):
+    context, page = open_app(browser, app_url, "en-US")
     try:
         model_input = image_source(page, "#model-input")
         draw_stroke(page)

@@ -21,6 +21,7 @@ from ae_demo.samples import SAMPLES_DIR, load_manifest
 from ae_demo.ui.handlers import ERROR_MODES, LATENT_DECIMALS, Handlers
 from ae_demo.ui.inline_image import InlineGallery, InlineImage
 from ae_demo.ui.translations import EN, ZH
+from ae_demo.ui.worker_pool import HandlerPool
 from ae_demo.web_decoder import decoder_program
 
 TITLE = "Autoencoder lab · 自编码器实验室"  # the browser tab shows this raw, so it is bilingual
@@ -140,17 +141,27 @@ def _digit_gallery(key: str, elem_id: str) -> InlineGallery:
     )
 
 
-def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CLEANUP) -> gr.Blocks:
+def build_demo(
+    lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CLEANUP, pool: HandlerPool | None = None
+) -> gr.Blocks:
     """Build the interface around ``lab`` (by default the shipped models).
 
     ``cache_cleanup`` is Gradio's ``delete_cache``: every first-number seconds, delete
-    the uploaded files older than second-number seconds.
+    the uploaded files older than second-number seconds. With ``pool``, the events run
+    in its worker processes once they are ready (the workers load the shipped models).
     """
     lab = lab or Lab.load()
     samples = load_manifest()
     handlers = Handlers(lab, samples)
-    mnist_indices = [index for index, sample in enumerate(samples) if sample.group == "mnist"]
-    unusual_indices = [index for index, sample in enumerate(samples) if sample.group == "unusual"]
+    events = handlers.events()
+    mnist_indices = handlers.sample_indices("mnist")
+    unusual_indices = handlers.sample_indices("unusual")
+
+    def event(name: str, outputs: list[gr.components.Component]) -> Callable:
+        """The function for event ``name``: run in the pool's workers when there is a pool, postprocessed."""
+        handler = pool.offload(name, events[name], outputs) if pool else events[name]
+        return postprocessed(handler, outputs)
+
     mnist_items = [(str(samples[index].path()), samples[index].caption) for index in mnist_indices]
     unusual_items = [(str(samples[index].path()), samples[index].caption) for index in unusual_indices]
     first_digit = handlers.sample_digits[0]
@@ -348,9 +359,9 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
         quiet = {"show_progress": "hidden"}
         ready = {"postprocess": False}  # with handlers wrapped by postprocessed()
 
-        for gallery, indices in ((mnist_gallery, mnist_indices), (unusual_gallery, unusual_indices)):
+        for gallery, name in ((mnist_gallery, "select_mnist"), (unusual_gallery, "select_unusual")):
             gallery.select(
-                postprocessed(handlers.select_sample(indices), new_digit),
+                event(name, new_digit),
                 view_settings,
                 new_digit,
                 api_visibility="private",
@@ -358,7 +369,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
                 **ready,
             )
         sample_index.change(
-            postprocessed(handlers.with_views(handlers.load_sample), new_digit),
+            event("sample", new_digit),
             [sample_index, *view_settings],
             new_digit,
             api_name="sample",
@@ -366,7 +377,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
             **ready,
         )
         use_drawing_button.click(
-            postprocessed(handlers.with_views(handlers.load_sketch), new_digit),
+            event("sketch", new_digit),
             [sketchpad, *view_settings],
             new_digit,
             api_name="sketch",
@@ -374,7 +385,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
             **ready,
         )
         sketchpad.change(
-            postprocessed(handlers.with_views(handlers.follow_sketch), new_digit),
+            event("follow_sketch", new_digit),
             [sketchpad, *view_settings],
             new_digit,
             trigger_mode="always_last",
@@ -386,7 +397,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
         # Clearing the canvas also deselects the Brush, which would leave the next strokes ignored.
         sketchpad.clear(None, None, None, js=SELECT_BRUSH_JS)
         upload_event = upload_file.upload(
-            postprocessed(handlers.with_views(handlers.load_upload), new_digit),
+            event("upload", new_digit),
             [upload_file, *view_settings],
             new_digit,
             api_name="upload",
@@ -397,7 +408,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
         upload_event.failure(None, None, upload_file, js="() => null")
 
         noise_slider.input(
-            postprocessed(handlers.show_noise, noise_outputs),
+            event("noise", noise_outputs),
             noise_inputs,
             noise_outputs,
             trigger_mode="always_last",
@@ -407,7 +418,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
         )
         gr.on(
             [noise_kind_radio.change, seed_number.change, noise_slider.release],
-            postprocessed(handlers.show_noise, noise_outputs),
+            event("noise", noise_outputs),
             noise_inputs,
             noise_outputs,
             api_visibility="private",
@@ -416,7 +427,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
         )
         gr.on(
             [error_mode_radio.change, overlay_checkbox.change, threshold_slider.release, threshold_slider.input],
-            postprocessed(handlers.show_heatmap, heatmap_outputs),
+            event("heatmap", heatmap_outputs),
             heatmap_inputs,
             heatmap_outputs,
             api_name="heatmap",
@@ -437,7 +448,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
         )
         decode_outputs = [decoded_image, latent_note]
         decode_api_button.click(
-            postprocessed(handlers.decode_latent, decode_outputs),
+            event("decode", decode_outputs),
             latent_sliders,
             decode_outputs,
             api_name="decode",
@@ -445,7 +456,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
             **ready,
         )
         reset_button.click(
-            postprocessed(handlers.reset_latent, latent_outputs),
+            event("reset_latent", latent_outputs),
             digit_state,
             latent_outputs,
             api_name="reset_latent",
@@ -453,14 +464,14 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
         )
         random_outputs = [*latent_sliders, decoded_image, latent_note]
         random_button.click(
-            postprocessed(handlers.random_latent, random_outputs),
+            event("random_latent", random_outputs),
             None,
             random_outputs,
             api_name="random_latent",
             **ready,
         )
         demo.load(
-            postprocessed(handlers.show_all, all_outputs),
+            event("refresh_views", all_outputs),
             [digit_state, *view_settings],
             all_outputs,
             api_name="refresh_views",
@@ -471,7 +482,7 @@ def build_demo(lab: Lab | None = None, cache_cleanup: tuple[int, int] = CACHE_CL
             tab.select(None, None, bottleneck_open, js="() => false")
         bottleneck_tab.select(None, None, bottleneck_open, js="() => true")
         bottleneck_tab.select(
-            postprocessed(handlers.show_bottlenecks, bottleneck_outputs),
+            event("bottlenecks", bottleneck_outputs),
             digit_state,
             bottleneck_outputs,
             api_name="bottlenecks",

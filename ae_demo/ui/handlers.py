@@ -79,6 +79,32 @@ class Handlers:
         self.distribution_canvas = render.error_distribution_canvas(lab.error_quantiles)
         self.bottleneck_canvas = render.bottleneck_canvas(lab.mse_curve, list(lab.bottleneck_models))
 
+    def sample_indices(self, group: str) -> list[int]:
+        """Manifest positions of the shipped samples in ``group`` ("mnist" or "unusual"), in manifest order."""
+        return [index for index, sample in enumerate(self.samples) if sample.group == group]
+
+    def events(self) -> dict[str, Callable[..., Any]]:
+        """Return the functions the interface's events call, by event name.
+
+        A worker process (ae_demo/ui/worker_pool.py) builds its own ``Handlers`` and finds
+        the same function under the same name.
+        """
+        return {
+            "select_mnist": self.select_sample(self.sample_indices("mnist")),
+            "select_unusual": self.select_sample(self.sample_indices("unusual")),
+            "sample": self.with_views(self.load_sample),
+            "sketch": self.with_views(self.load_sketch),
+            "follow_sketch": self.with_views(self.follow_sketch),
+            "upload": self.with_views(self.load_upload),
+            "noise": self.show_noise,
+            "heatmap": self.show_heatmap,
+            "decode": self.decode_latent,
+            "reset_latent": self.reset_latent,
+            "random_latent": self.random_latent,
+            "refresh_views": self.show_all,
+            "bottlenecks": self.show_bottlenecks,
+        }
+
     # Input: every source returns (digit, display image of the model's input). The events use
     # them through ``with_views``, so that one request brings the new digit and its views.
 

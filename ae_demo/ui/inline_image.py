@@ -40,11 +40,16 @@ def decode_data_url(url: str) -> Image.Image:
     return Image.open(io.BytesIO(base64.b64decode(url.removeprefix(PNG_DATA_URL_PREFIX))))
 
 
-def inline_image_data(image: np.ndarray | Image.Image) -> ImageData:
-    """Wrap an image as Gradio's ImageData with the PNG in its URL and no file path.
+def inline_image_data(image: np.ndarray | Image.Image | str) -> ImageData:
+    """Wrap an image, or its PNG data URL, as Gradio's ImageData with the PNG in its URL and no file path.
 
     Without a path, Gradio does not treat the value as a file: it skips the cache and sends the URL as it is.
+    A string must be a PNG data URL already, such as a worker process returns (ae_demo/ui/worker_pool.py).
     """
+    if isinstance(image, str):
+        if not image.startswith(PNG_DATA_URL_PREFIX):
+            raise ValueError(f"expected a PNG data URL starting with {PNG_DATA_URL_PREFIX!r}, got {image[:40]!r}")
+        return ImageData(url=image, mime_type="image/png")
     return ImageData(url=png_data_url(image), mime_type="image/png")
 
 
@@ -55,7 +60,7 @@ class InlineImage(gr.Image):
         # Use the browser's ordinary image component.
         return "image"
 
-    def postprocess(self, value: np.ndarray | Image.Image | None) -> ImageData | None:
+    def postprocess(self, value: np.ndarray | Image.Image | str | None) -> ImageData | None:
         if value is None:
             return None
         return inline_image_data(value)
@@ -68,6 +73,6 @@ class InlineGallery(gr.Gallery):
         # Use the browser's ordinary gallery component.
         return "gallery"
 
-    def postprocess(self, value: list[tuple[np.ndarray | Image.Image, str]] | None) -> GalleryData:
+    def postprocess(self, value: list[tuple[np.ndarray | Image.Image | str, str]] | None) -> GalleryData:
         items = [GalleryImage(image=inline_image_data(image), caption=caption) for image, caption in value or []]
         return GalleryData(root=items)
