@@ -5,9 +5,10 @@ Run:
 
 It measures handler compute time per event and the round trip of one client dragging a
 latent slider. It then runs 10 and 50 concurrent clients through a mixed classroom
-script, reads the server's resident memory before and after 10,000 events, and times
-the cold start from process start to the first served page. It prints a table and
-writes ``OUT/benchmark.json`` and ``OUT/benchmark.md``.
+script, each starting at a random moment, and 50 more that all start at the same instant.
+It reads the resident memory of the server and its worker processes before and after
+10,000 events, and times the cold start from process start to the first served page. It
+prints a table and writes ``OUT/benchmark.json`` and ``OUT/benchmark.md``.
 
 To measure one tuning step, run only the concurrent clients against a checkout of the
 app at that step; the result goes into ``OUT/tuning.json`` and the next full run lists it:
@@ -171,9 +172,9 @@ def free_port() -> int:
 
 
 def start_server(
-    port: int, app_dir: Path = REPO_DIR, command: list[str] | None = None
+    port: int, app_dir: Path = REPO_DIR, command: list[str] | None = None, log: Path | None = None
 ) -> tuple[subprocess.Popen, float]:
-    """Start ``app_dir/app.py`` (or ``command`` in ``app_dir``) on 127.0.0.1:port.
+    """Start ``app_dir/app.py`` (or ``command`` in ``app_dir``) on 127.0.0.1:port, its output going to ``log``.
 
     Returns the process and the seconds until its page was served.
     """
@@ -187,13 +188,10 @@ def start_server(
         "NO_PROXY": "127.0.0.1,localhost",
     }
     started = time.perf_counter()
-    process = subprocess.Popen(
-        command,
-        cwd=app_dir,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    output = log.open("w") if log else subprocess.DEVNULL
+    process = subprocess.Popen(command, cwd=app_dir, env=env, stdout=output, stderr=subprocess.STDOUT)
+    if log:
+        output.close()  # the server process has its own copy of the file
     url = f"http://127.0.0.1:{port}/"
     while time.perf_counter() - started < STARTUP_TIMEOUT_SECONDS:
         if process.poll() is not None:
@@ -212,6 +210,28 @@ def start_server(
         f"timed out after {STARTUP_TIMEOUT_SECONDS} s waiting for the server to serve {url}. "
         f"Run {shlex.join(command)} in {app_dir} to see its output."
     )
+
+
+def wait_for_workers(process: subprocess.Popen, log: Path, app_dir: Path = REPO_DIR) -> float:
+    """Wait until the server whose output goes to ``log`` logs that its worker processes are ready.
+
+    Until then, the app runs events in its serving process, which is not what a measurement
+    wants. Returns the seconds waited, or 0 for an app without worker processes (AE_DEMO_WORKERS=0,
+    or a checkout from before ae_demo/ui/worker_pool.py).
+    """
+    from ae_demo.ui.worker_pool import READY_MESSAGE, workers_from_environment
+
+    if not workers_from_environment() or not (app_dir / "ae_demo" / "ui" / "worker_pool.py").is_file():
+        return 0.0
+    started = time.perf_counter()
+    while time.perf_counter() - started < STARTUP_TIMEOUT_SECONDS:
+        if READY_MESSAGE in log.read_text(errors="replace"):
+            return time.perf_counter() - started
+        if process.poll() is not None:
+            break
+        time.sleep(0.1)
+    output = log.read_text()[-2000:]
+    raise RuntimeError(f"the server's worker processes did not start; the end of its output ({log}):\n{output}")
 
 
 def floor_demo(latent_dim: int):
@@ -273,14 +293,19 @@ def serve_floor(latent_dim: int) -> None:
 
 
 def measure_floor(folder: Path, count: int, events: int, latent_dim: int) -> dict:
-    """Run ``count`` students of the classroom script against ``floor_demo`` in a server of its own."""
+    """Run ``count`` students of the classroom script against ``floor_demo`` in a server of its own.
+
+    Returns the staggered run, and under "together" the run whose students start at once.
+    """
     port = free_port()
     command = [sys.executable, "-m", "ae_demo.bench", "--serve-floor", str(latent_dim)]
     server, _ = start_server(port, REPO_DIR, command)
     url = f"http://127.0.0.1:{port}/"
     try:
         run_students(url, folder, 4, 10, 0)  # warm-up
-        return run_students(url, folder, count, events, THINK_SECONDS, server.pid)
+        run = run_students(url, folder, count, events, THINK_SECONDS, server.pid)
+        run["together"] = run_students(url, folder, count, events, THINK_SECONDS, server.pid, together=True)
+        return run
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -407,11 +432,12 @@ class Student:
             return
         self.latencies.setdefault(event, []).append((time.perf_counter() - started) * 1000)
 
-    async def run(self, steps: int, think_seconds: float) -> None:
-        """Follow ``steps`` steps of the classroom script, ``think_seconds`` apart.
+    async def run(self, steps: int, think_seconds: float, start_delay: float = 0.0) -> None:
+        """Wait ``start_delay`` seconds, then follow ``steps`` steps of the classroom script, ``think_seconds`` apart.
 
         A step the browser handles itself (BROWSER_EVENTS) sends nothing but still takes its pause.
         """
+        await asyncio.sleep(start_delay)
         for index in range(steps):
             event = CLASSROOM_SCRIPT[index % len(CLASSROOM_SCRIPT)]
             if self.slider_on_server or event not in BROWSER_EVENTS:
@@ -423,12 +449,25 @@ class Student:
         await self.http.aclose()
 
 
+def server_processes(pid: int) -> list:
+    """Return the server process ``pid`` and the processes it started (its worker processes) as psutil processes."""
+    import psutil
+
+    server = psutil.Process(pid)
+    return [server, *server.children(recursive=True)]
+
+
 def process_cpu_seconds(pid: int | None = None) -> float:
     """Return the CPU time (user and system) that process ``pid`` (default: this one) has used so far."""
     import psutil
 
-    times = psutil.Process(pid).cpu_times()
-    return times.user + times.system
+    return sum(psutil.Process(pid).cpu_times()[:2])
+
+
+def server_cpu_seconds(pid: int) -> tuple[float, float]:
+    """Return the CPU time used so far by the server process ``pid`` and, together, by its worker processes."""
+    serving, *workers = server_processes(pid)
+    return sum(serving.cpu_times()[:2]), sum(sum(worker.cpu_times()[:2]) for worker in workers)
 
 
 def run_students(
@@ -439,24 +478,33 @@ def run_students(
     think_seconds: float,
     server_pid: int | None = None,
     slider_on_server: bool = False,
+    together: bool = False,
 ) -> dict:
     """Run ``count`` students through ``steps`` steps of the script at once.
 
-    Returns the round trips' percentiles, errors and events per second, counting the events
-    sent to the server. It also returns how many cores the clients kept busy and, with
-    ``server_pid``, the server.
+    Each student starts at a random moment within the script's first pass, as students in
+    a class do not act at the same instant. With ``together``, all start at once and, with
+    the same pauses, send each kind of event in the same instant: a burst. Returns the round
+    trips' percentiles, errors and events per second, counting the events sent to the server.
+    It also returns how many cores the clients kept busy and, with ``server_pid``, the server
+    with its worker processes, and of those the serving process.
     """
     direct = direct_endpoints(url)
 
-    async def run_all() -> tuple[list[Student], float, float, float]:
+    async def run_all() -> tuple[list[Student], float, tuple[float, float] | None, float]:
         students = [Student(url, seed, direct, slider_on_server) for seed in range(count)]
         await asyncio.gather(*(student.open(folder) for student in students))
         started = time.perf_counter()
-        server_started = process_cpu_seconds(server_pid) if server_pid else 0.0
+        server_started = server_cpu_seconds(server_pid) if server_pid else (0.0, 0.0)
         clients_started = process_cpu_seconds()
-        await asyncio.gather(*(student.run(steps, think_seconds) for student in students))
+        window = 0.0 if together else len(CLASSROOM_SCRIPT) * think_seconds
+        runs = [student.run(steps, think_seconds, float(student.rng.uniform(0, window))) for student in students]
+        await asyncio.gather(*runs)
         seconds = time.perf_counter() - started
-        server_cores = (process_cpu_seconds(server_pid) - server_started) / seconds if server_pid else None
+        server_cores = None
+        if server_pid:
+            serving, workers = server_cpu_seconds(server_pid)
+            server_cores = ((serving - server_started[0]) / seconds, (workers - server_started[1]) / seconds)
         client_cores = (process_cpu_seconds() - clients_started) / seconds
         await asyncio.gather(*(student.close() for student in students))
         return students, seconds, server_cores, client_cores
@@ -475,6 +523,7 @@ def run_students(
         "clients": count,
         "steps_per_client": steps,
         "slider_on_server": slider_on_server,
+        "start": "together" if together else "staggered",
         "think_seconds": think_seconds,
         "all": percentiles(every),
         "by_event": by_event,
@@ -482,7 +531,8 @@ def run_students(
         "errors": errors,
         "failures": dict(failures.most_common(5)),
         "events_per_second": (len(every) + errors) / seconds,
-        "server_cores": server_cores,
+        "server_cores": sum(server_cores) if server_cores else None,
+        "serving_process_cores": server_cores[0] if server_cores else None,
         "client_cores": client_cores,
     }
 
@@ -581,19 +631,29 @@ def server_stack(app_dir: Path) -> dict:
 
 
 def record_tuning_step(
-    name: str, note: str, app_dir: Path, out: Path, settings: Settings, command: str, slider_on_server: bool
+    name: str,
+    note: str,
+    app_dir: Path,
+    out: Path,
+    settings: Settings,
+    command: str,
+    slider_on_server: bool,
+    together: bool,
 ) -> None:
     """Run the concurrent students against ``app_dir``'s app and store the result under ``name`` in tuning.json.
 
     Each step of the tuning is one such run, so reports/benchmark.md can show what each change bought.
-    With ``slider_on_server``, the students send their slider moves to the server.
+    With ``slider_on_server``, the students send their slider moves to the server. With
+    ``together``, they all start at once (see ``run_students``).
     """
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
         port = free_port()
-        server, _ = start_server(port, app_dir)
+        log = folder / "server.log"
+        server, _ = start_server(port, app_dir, log=log)
         url = f"http://127.0.0.1:{port}/"
         try:
+            wait_for_workers(server, log, app_dir)
             run_students(url, folder, 4, 10, 0)  # warm-up
             runs = {}
             for count in settings.concurrent_clients:
@@ -606,6 +666,7 @@ def record_tuning_step(
                     THINK_SECONDS,
                     server.pid,
                     slider_on_server,
+                    together,
                 )
         finally:
             server.terminate()
@@ -620,6 +681,7 @@ def record_tuning_step(
             "note": note,
             "command": command,
             "slider_on_server": slider_on_server,
+            "start": "together" if together else "staggered",
             **server_stack(app_dir),
             "concurrent": runs,
         }
@@ -636,9 +698,8 @@ def record_tuning_step(
 
 
 def resident_memory_mb(pid: int) -> float:
-    import psutil
-
-    return psutil.Process(pid).memory_info().rss / 2**20
+    """Resident memory of the server ``pid`` with its worker processes (pages they share count once per process)."""
+    return sum(process.memory_info().rss for process in server_processes(pid)) / 2**20
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -658,6 +719,11 @@ def main(argv: list[str] | None = None) -> int:
         "--slider-on-server",
         action="store_true",
         help="with --tuning-step: students send slider moves to the server's /decode instead of decoding in the page",
+    )
+    parser.add_argument(
+        "--together",
+        action="store_true",
+        help="with --tuning-step: all students start at the same instant, as in the rows measured before 2026-12-05",
     )
     parser.add_argument(
         "--serve-floor",
@@ -683,7 +749,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.tuning_step:
         command = "python -m ae_demo.bench " + shlex.join(argv if argv is not None else sys.argv[1:])
         record_tuning_step(
-            args.tuning_step, args.note, args.app_dir.resolve(), args.out, settings, command, args.slider_on_server
+            args.tuning_step,
+            args.note,
+            args.app_dir.resolve(),
+            args.out,
+            settings,
+            command,
+            args.slider_on_server,
+            args.together,
         )
         return 0
 
@@ -693,11 +766,17 @@ def main(argv: list[str] | None = None) -> int:
         results: dict = {"settings": asdict(settings), "handler_ms": measure_handlers(folder, settings.handler_repeats)}
 
         port = free_port()
-        server, cold_start = start_server(port)
+        log = folder / "server.log"
+        server, cold_start = start_server(port, log=log)
         url = f"http://127.0.0.1:{port}/"
         results["cold_start_s"] = cold_start
         print(f"server started in {cold_start:.2f} s")
         try:
+            from ae_demo.ui.worker_pool import workers_from_environment
+
+            results["workers"] = workers_from_environment()
+            results["workers_ready_s"] = cold_start + wait_for_workers(server, log)
+            print(f"worker processes answering {results['workers_ready_s']:.2f} s after the start")
             print("the page decoding latent slider moves in Chromium")
             results["browser_decode_ms"] = measure_browser_decode(url, BROWSER_DECODE_REPEATS)
             print("one API client decoding latent vectors on the server")
@@ -712,6 +791,12 @@ def main(argv: list[str] | None = None) -> int:
                 results["round_trip_ms"][f"concurrent_{count}"] = run["all"]
                 results["errors"][f"concurrent_{count}"] = run["errors"]
                 results.setdefault("concurrent", {})[str(count)] = run
+            largest = max(settings.concurrent_clients)
+            print(f"{largest} concurrent students starting at the same instant")
+            together = run_students(url, folder, largest, steps, THINK_SECONDS, server.pid, together=True)
+            results["round_trip_ms"][f"together_{largest}"] = together["all"]
+            results["errors"][f"together_{largest}"] = together["errors"]
+            results["concurrent_together"] = together
 
             print(f"{settings.memory_events} events for the memory reading")
             before = resident_memory_mb(server.pid)
@@ -730,7 +815,6 @@ def main(argv: list[str] | None = None) -> int:
             server.terminate()
             server.wait(timeout=30)
 
-        largest = max(settings.concurrent_clients)
         print(f"{largest} concurrent students against the app's endpoints with handlers that do no work")
         results["floor"] = measure_floor(folder, largest, settings.concurrent_steps_per_client, student.latent_dim)
 
@@ -785,17 +869,19 @@ def estimate_capacity(results: dict) -> dict:
     """Estimate how many students one core serves, from the saturated run and the concurrent runs.
 
     The saturated run (the memory run, clients sending back to back) gives events per second
-    and how many cores the server process kept busy. A student following the classroom script
-    sends server_events_per_step() events every THINK_SECONDS, round trips not counted, so the
-    estimate is low. The concurrent runs give the largest class measured within the p95 target.
-    The server's CPU time per event, for the app and for the no-work handlers of the floor
-    run, splits each event's cost between the app's work and Gradio's own.
+    and how many cores the server and its worker processes kept busy. A student following the
+    classroom script sends server_events_per_step() events every THINK_SECONDS, round trips not
+    counted, so the estimate is low. The concurrent runs give the largest class measured within
+    the p95 target. The server's CPU time per event, for the app and for the no-work handlers of
+    the floor run, splits each event's cost between the app's work and Gradio's own. The serving
+    process's own CPU time per event sets a ceiling: that process runs Python on one core at most.
     """
     saturated = results["concurrent_memory"]
     busy_cores = saturated["server_cores"]
     if not busy_cores:
         raise RuntimeError("the server used no measurable CPU during the saturated run")
     per_core = saturated["events_per_second"] / busy_cores
+    serving_ms_per_event = 1000 * saturated["serving_process_cores"] / saturated["events_per_second"]
     per_student = server_events_per_step() / THINK_SECONDS
     within_target = [
         int(count)
@@ -811,6 +897,10 @@ def estimate_capacity(results: dict) -> dict:
         "events_per_second_per_core": per_core,
         "events_per_second_per_student": per_student,
         "students_per_core": per_core / per_student,
+        "serving_process_cores_busy": saturated["serving_process_cores"],
+        "serving_cpu_ms_per_event": serving_ms_per_event,
+        "serving_ceiling_events_per_second": 1000 / serving_ms_per_event,
+        "serving_ceiling_students": 1000 / serving_ms_per_event / per_student,
         "largest_class_within_target": max(within_target, default=0),
     }
 
@@ -832,7 +922,7 @@ def tuning_markdown(steps: list[dict]) -> list[str]:
     if not steps:
         return []
     counts = sorted({count for step in steps for count in step["concurrent"]}, key=int)
-    header = "| step | commit | uvloop and httptools | Python loop (ms) | " + " | ".join(
+    header = "| step | commit | uvloop and httptools | Python loop (ms) | students start | " + " | ".join(
         f"{count} students p50 / p95 (ms) | {count} students events/s" for count in counts
     )
     lines = [
@@ -844,10 +934,13 @@ def tuning_markdown(steps: list[dict]) -> list[str]:
         "the row's command from `tuning.json` with `--app-dir DIR`; the uvloop column says whether uvicorn's "
         "optional uvloop and httptools packages were installed. The Python loop column is the time the measuring "
         f"machine took to sum {PYTHON_LOOP_LENGTH:,} integers in pure Python (`python_loop_ms`); rows with different "
-        "loop times come from machines of different speed and compare only roughly.",
+        "loop times come from machines of different speed and compare only roughly. In rows whose students start "
+        "together, all of them start at the same instant and send each kind of event in the same instant (a burst); "
+        "in staggered rows, each starts at a random moment within the script's first pass (see the round trips "
+        "above).",
         "",
         header + " | errors |",
-        "|---|---|---|---|" + "---|---|" * len(counts) + "---|",
+        "|---|---|---|---|---|" + "---|---|" * len(counts) + "---|",
     ]
     for step in steps:
         loop = step.get("python_loop_ms")
@@ -856,6 +949,7 @@ def tuning_markdown(steps: list[dict]) -> list[str]:
             f"`{step['commit']}`",
             "yes" if step["uvloop"] and step["httptools"] else "no",
             f"{loop:.0f}" if loop else "not recorded",
+            step.get("start", "together"),  # the rows from before the staggered start have no "start"
         ]
         errors = 0
         for count in counts:
@@ -870,8 +964,11 @@ def tuning_markdown(steps: list[dict]) -> list[str]:
     return lines + ["", *notes] if notes else lines
 
 
-def by_event_markdown(runs: dict) -> list[str]:
-    """Tabulate each concurrent run's round trips per kind of event: what a student waits for after each action."""
+def by_event_markdown(runs: dict[str, dict]) -> list[str]:
+    """Tabulate each run's round trips per kind of event: what a student waits for after each action.
+
+    ``runs`` maps a row label to a run of ``run_students``.
+    """
     events = sorted({event for run in runs.values() for event in run["by_event"]})
     lines = [
         "",
@@ -880,13 +977,23 @@ def by_event_markdown(runs: dict) -> list[str]:
         "| run | " + " | ".join(EVENT_LABELS.get(event, event) for event in events) + " |",
         "|---|" + "---|" * len(events),
     ]
-    for count, run in sorted(runs.items(), key=lambda item: int(item[0])):
+    for label, run in runs.items():
         cells = []
         for event in events:
             stats = run["by_event"].get(event, {})
             cells.append(f"{stats['p50']:.0f} / {stats['p95']:.0f}" if stats.get("count") else "")
-        lines.append(f"| {count} students | " + " | ".join(cells) + " |")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return lines
+
+
+def round_trip_runs(results: dict) -> dict[str, dict]:
+    """Return the concurrent runs by their row label in the report, with the run whose students start together last."""
+    runs = {
+        f"{count} students": run for count, run in sorted(results["concurrent"].items(), key=lambda item: int(item[0]))
+    }
+    together = results["concurrent_together"]
+    runs[f"{together['clients']} students starting together"] = together
+    return runs
 
 
 def browser_decode_markdown(stats: dict) -> list[str]:
@@ -906,6 +1013,7 @@ def browser_decode_markdown(stats: dict) -> list[str]:
 def floor_markdown(floor: dict) -> list[str]:
     """Describe the run against ``floor_demo``: the round trips of Gradio alone, under the same students."""
     stats = floor["all"]
+    together = floor["together"]["all"]
     verdict = (
         "within the target, so the rest of the app's round trip is its own work"
         if stats["p95"] <= TARGET_P95_MS
@@ -920,13 +1028,15 @@ def floor_markdown(floor: dict) -> list[str]:
         f"p50 {stats['p50']:.0f} ms, p95 {stats['p95']:.0f} ms, p99 {stats['p99']:.0f} ms, "
         f"{floor['events_per_second']:.1f} events per second, {floor['errors']} errors, server "
         f"{floor['server_cores']:.2f} cores and clients {floor['client_cores']:.2f} cores busy. "
-        f"That p95 is {verdict}.",
+        f"That p95 is {verdict}. With the students starting together: p50 {together['p50']:.0f} ms, "
+        f"p95 {together['p95']:.0f} ms.",
     ]
 
 
 def benchmark_markdown(results: dict, tuning: list[dict] | None = None) -> str:
     """Render the benchmark as a Markdown page: machine, targets, per-event numbers, tuning steps and capacity."""
     from ae_demo.ui.app import QUEUE_SETTINGS
+    from ae_demo.ui.worker_pool import default_workers
 
     machine = results["machine"]
     capacity = results["capacity"]
@@ -961,17 +1071,28 @@ def benchmark_markdown(results: dict, tuning: list[dict] | None = None) -> str:
         "slider moves (decode) itself, so those steps send nothing and only pause; the concurrent rows time the "
         "other steps. A sketch event is the drawing, whose request also brings the new digit's views except the "
         "bottleneck view: the script never opens the Bottleneck size tab, whose opening is an event of its own. "
+        "Each student starts at a random moment within the script's first pass "
+        f"({len(CLASSROOM_SCRIPT) * THINK_SECONDS:.0f} s), as students in a class do not act at the same instant. "
+        "The together row is the worst case: all students start at the same instant, and with the same pauses "
+        "they send each kind of event in the same instant, a burst at every step. "
         "The single row is one API client calling the server's /decode endpoint back to back.",
         "",
-        "| run | p50 | p95 | p99 | errors | events per second | server cores busy | client cores busy |",
-        "|---|---|---|---|---|---|---|---|",
+        "| run | p50 | p95 | p99 | errors | events per second | server cores busy | of which serving process "
+        "| client cores busy |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, stats in results["round_trip_ms"].items():
-        run = results["concurrent"][name.split("_")[1]] if name != "single" else None
+        kind, _, count = name.partition("_")
+        run = {"concurrent": results["concurrent"].get(count), "together": results["concurrent_together"]}.get(kind)
         extra = (
-            [f"{run['events_per_second']:.1f}", f"{run['server_cores']:.2f}", f"{run['client_cores']:.2f}"]
+            [
+                f"{run['events_per_second']:.1f}",
+                f"{run['server_cores']:.2f}",
+                f"{run['serving_process_cores']:.2f}",
+                f"{run['client_cores']:.2f}",
+            ]
             if run
-            else ["", "", ""]
+            else ["", "", "", ""]
         )
         cells = [
             name,
@@ -981,55 +1102,66 @@ def benchmark_markdown(results: dict, tuning: list[dict] | None = None) -> str:
             str(results["errors"][name]),
         ]
         lines.append("| " + " | ".join(cells + extra) + " |")
-    lines += by_event_markdown(results["concurrent"])
+    lines += by_event_markdown(round_trip_runs(results))
     lines += browser_decode_markdown(results["browser_decode_ms"])
     lines += floor_markdown(results["floor"])
     lines += tuning_markdown(tuning or [])
     memory = results["memory_mb"]
     queue_call = ", ".join(f"{name}={value!r}" for name, value in QUEUE_SETTINGS.items())
+    workers = results.get("workers", default_workers())
     lines += [
         "",
         "## Memory and start-up",
         "",
-        f"Resident memory of the server: {memory['before']:.0f} MB before and {memory['after']:.0f} MB after "
-        f"{memory['events']:,} events ({memory['growth_percent']:+.1f} %, {memory['errors']} errors). "
-        f"Cold start, from process start to the first served page: {results['cold_start_s']:.2f} s.",
+        f"Resident memory of the server and its {workers} worker process{'es' if workers != 1 else ''}: "
+        f"{memory['before']:.0f} MB before and {memory['after']:.0f} MB after {memory['events']:,} events "
+        f"({memory['growth_percent']:+.1f} %, {memory['errors']} errors). Each worker holds its own copy of the "
+        "models and libraries. Cold start, from process start to the first served page: "
+        f"{results['cold_start_s']:.2f} s. The workers answered {results['workers_ready_s']:.2f} s after the "
+        "start; until then the serving process ran the events itself.",
         "",
         "## Beyond one machine",
         "",
+        "Gradio serves the app from one Python process, and Python's global interpreter lock lets one thread of it "
+        "run Python code at a time. The app therefore runs its event handlers (the models, the metrics and the PNG "
+        f"encoding) in worker processes: {workers} here (`AE_DEMO_WORKERS`, ae_demo/ui/worker_pool.py). The serving "
+        "process keeps Gradio's own work: the requests, the queue and the outputs' way back to the browser. "
         f"In the memory run ({MEMORY_CLIENTS} clients sending the classroom script back to back, with no pause), "
-        "the server handled "
-        f"{capacity['saturated_events_per_second']:.0f} events per second and kept "
-        f"{capacity['server_cores_busy']:.2f} cores busy. Gradio serves the app from one Python process, and "
-        "Python's global interpreter lock lets one thread at a time run Python code, so that process uses about one "
-        "core however many the machine has; only the model's and the image encoder's native code runs beside it. "
-        f"That is {capacity['events_per_second_per_core']:.0f} events per second per busy core. A student following "
-        f"the classroom script sends about {capacity['events_per_second_per_student']:.1f} events per second to the "
-        "server (slider moves send none), so one core keeps up with about "
-        f"{capacity['students_per_core']:.0f} such students; students who read or think between actions need less. "
+        f"the server and its workers handled {capacity['saturated_events_per_second']:.0f} events per second and "
+        f"kept {capacity['server_cores_busy']:.2f} cores busy, {capacity['serving_process_cores_busy']:.2f} of "
+        f"them in the serving process. That is {capacity['events_per_second_per_core']:.0f} events per second per "
+        "busy core. A student following the classroom script sends about "
+        f"{capacity['events_per_second_per_student']:.1f} events per second to the server (slider moves send "
+        f"none), so one core keeps up with about {capacity['students_per_core']:.0f} such students; students who "
+        "read or think between actions need less. "
         + within_target_sentence(results, capacity["largest_class_within_target"]),
         "",
-        f"Per event of the classroom script, the server spent {capacity['server_cpu_ms_per_event']:.1f} ms of CPU "
-        f"time on average; with handlers that do no work (Gradio alone, above) it spent "
-        f"{capacity['floor_server_cpu_ms_per_event']:.1f} ms. The difference is the app's own work: the models, "
-        "the metrics and the PNG encoding of its images.",
+        "Per event of the classroom script, the server and its workers spent "
+        f"{capacity['server_cpu_ms_per_event']:.1f} ms of CPU time on average; with handlers that do no work "
+        f"(Gradio alone, above) the server spent "
+        f"{capacity['floor_server_cpu_ms_per_event']:.1f} ms. The difference is the app's own work. The serving "
+        f"process spent {capacity['serving_cpu_ms_per_event']:.1f} ms per event, and it runs on one core at most, so "
+        f"one server handles at most about {capacity['serving_ceiling_events_per_second']:.0f} events per second "
+        f"(about {capacity['serving_ceiling_students']:.0f} students following the script), however many cores and "
+        "workers it has.",
         "",
         "When a class outgrows one machine:",
         "",
         f"- Queue settings: `demo.queue({queue_call})`. Each event listener gets its own queue with that many "
         "events running at once; beyond the maximum size new events are rejected, so a spike fails fast instead of "
         "piling up. The noise slider's `always_last` trigger drops the positions a student dragged past while the "
-        "server was busy, and the latent sliders need no server. Raising the concurrency does not add CPU: the "
-        "process above is already busy.",
-        "- Bigger hardware: a Space with more cores runs the same single process, so it gains little on its own. "
-        "A faster core helps in proportion to its speed.",
-        "- More replicas: throughput grows with the number of app processes, each near one core. Each session's "
-        "digit lives in its server's memory (`gr.State`), so several processes or Space replicas need sticky "
-        "sessions behind a load balancer; the simplest form is one Space per group of students, sized from the "
-        "students-per-core figure above.",
+        "server was busy, and the latent sliders need no server.",
+        "- More workers: `AE_DEMO_WORKERS=N python app.py` runs N worker processes, each with its own copy of the "
+        "models. On a machine with more cores they let more events compute at once; the tuning rows above show "
+        "what a second worker changed on this 2-core machine.",
+        "- Bigger hardware: a Space with more cores gains through more workers, up to the serving process's ceiling "
+        "above; a faster core raises that ceiling in proportion to its speed.",
+        "- More replicas: beyond that ceiling, throughput grows with the number of servers. Each session's digit "
+        "lives in its server's memory (`gr.State`), so several servers or Space replicas need sticky sessions "
+        "behind a load balancer; the simplest form is one Space per group of students, sized from the figures "
+        "above.",
         "- On one classroom machine: start a second copy on another port (`GRADIO_SERVER_PORT=7861 python app.py`) "
-        "and give half of the class each address. Each copy is a process of its own, so a 2-core machine can keep "
-        "two cores busy; this benchmark measured one copy only.",
+        "and give half of the class each address. This benchmark measured one copy only.",
         "",
     ]
     return "\n".join(lines)

@@ -3,6 +3,7 @@
 import json
 
 from ae_demo import bench
+from ae_demo.ui.worker_pool import workers_from_environment
 
 
 def test_quick_benchmark_writes_reports(tmp_path):
@@ -17,6 +18,16 @@ def test_quick_benchmark_writes_reports(tmp_path):
         assert results["round_trip_ms"][f"concurrent_{count}"]["count"] > 0
         assert results["errors"][f"concurrent_{count}"] == 0
         assert "decode" not in results["concurrent"][str(count)]["by_event"], "the page decodes slider moves"
+    largest = max(bench.QUICK.concurrent_clients)
+    together = results["concurrent_together"]
+    assert together["start"] == "together"
+    assert results["concurrent"][str(largest)]["start"] == "staggered"
+    assert results["round_trip_ms"][f"together_{largest}"]["count"] > 0
+    assert results["errors"][f"together_{largest}"] == 0
+    assert results["workers"] == workers_from_environment()
+    assert results["workers_ready_s"] > results["cold_start_s"], "the workers start after the page is served"
+    run = results["concurrent"][str(largest)]
+    assert 0 < run["serving_process_cores"] < run["server_cores"], "the workers' CPU time counts for the server"
     browser = results["browser_decode_ms"]
     if browser["count"]:
         assert browser["count"] == bench.BROWSER_DECODE_REPEATS
@@ -27,6 +38,7 @@ def test_quick_benchmark_writes_reports(tmp_path):
     assert floor["clients"] == max(bench.QUICK.concurrent_clients)
     assert floor["all"]["count"] > 0
     assert floor["errors"] == 0
+    assert floor["together"]["all"]["count"] > 0
     assert results["memory_mb"]["before"] > 0
     assert results["memory_mb"]["after"] > 0
     assert 0 < results["cold_start_s"] < bench.STARTUP_TIMEOUT_SECONDS
@@ -37,6 +49,8 @@ def test_quick_benchmark_writes_reports(tmp_path):
     assert "### Gradio alone" in markdown
     assert results["command"] in markdown
     assert results["capacity"]["floor_server_cpu_ms_per_event"] > 0
+    assert results["capacity"]["serving_ceiling_students"] > 0
+    assert f"| {largest} students starting together |" in markdown
 
     (tmp_path / "benchmark.md").unlink()
     assert bench.main(["--out", str(tmp_path), "--report-only"]) == 0
@@ -55,6 +69,7 @@ def test_tuning_step_recorded_in_report(tmp_path):
                 "--note",
                 "the app as it is",
                 "--slider-on-server",
+                "--together",
             ]
         )
         == 0
@@ -63,6 +78,7 @@ def test_tuning_step_recorded_in_report(tmp_path):
     steps = json.loads((tmp_path / "tuning.json").read_text())
     assert [step["name"] for step in steps] == ["current app"]
     assert steps[0]["commit"]
+    assert steps[0]["start"] == "together"
     for count in bench.QUICK.concurrent_clients:
         run = steps[0]["concurrent"][str(count)]
         assert run["all"]["count"] > 0
@@ -72,4 +88,5 @@ def test_tuning_step_recorded_in_report(tmp_path):
     markdown = "\n".join(bench.tuning_markdown(steps))
     assert "## What each change bought" in markdown
     assert "| current app |" in markdown
+    assert "| together |" in markdown
     assert "- current app: the app as it is" in markdown
