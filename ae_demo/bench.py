@@ -702,6 +702,15 @@ def resident_memory_mb(pid: int) -> float:
     return sum(process.memory_info().rss for process in server_processes(pid)) / 2**20
 
 
+def bench_command(argv: list[str] | None) -> str:
+    """Return the command line of this run, with the AE_DEMO_WORKERS setting the server inherits if one is set."""
+    from ae_demo.ui.worker_pool import WORKERS_VARIABLE
+
+    setting = os.environ.get(WORKERS_VARIABLE)
+    prefix = f"{WORKERS_VARIABLE}={shlex.quote(setting)} " if setting is not None else ""
+    return prefix + "python -m ae_demo.bench " + shlex.join(argv if argv is not None else sys.argv[1:])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ae_demo.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO_DIR / "reports", help="folder for benchmark.json")
@@ -747,7 +756,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")  # a proxy must not carry loopback traffic
     if args.tuning_step:
-        command = "python -m ae_demo.bench " + shlex.join(argv if argv is not None else sys.argv[1:])
+        command = bench_command(argv)
         record_tuning_step(
             args.tuning_step,
             args.note,
@@ -827,7 +836,7 @@ def main(argv: list[str] | None = None) -> int:
         "python_loop_ms": python_loop_ms(),
         "platform": platform.platform(),
     }
-    results["command"] = "python -m ae_demo.bench " + shlex.join(argv if argv is not None else sys.argv[1:])
+    results["command"] = bench_command(argv)
     write_report(args.out, results)
     print_table(results)
     print(f"wrote {args.out / 'benchmark.json'} and benchmark.md")

@@ -90,3 +90,10 @@ def test_tuning_step_recorded_in_report(tmp_path):
     assert "| current app |" in markdown
     assert "| together |" in markdown
     assert "- current app: the app as it is" in markdown
+
+
+def test_command_records_worker_setting(monkeypatch):
+    monkeypatch.setenv("AE_DEMO_WORKERS", "2")
+    assert bench.bench_command(["--out", "reports"]) == "AE_DEMO_WORKERS=2 python -m ae_demo.bench --out reports"
+    monkeypatch.delenv("AE_DEMO_WORKERS")
+    assert bench.bench_command(["--quick"]) == "python -m ae_demo.bench --quick"
