@@ -20,6 +20,7 @@ from PIL import Image
 
 from ae_demo import REPO_DIR
 from ae_demo.bench import free_port
+from ae_demo.ui import worker_pool
 from ae_demo.ui.handlers import Handlers
 from ae_demo.ui.translations import ZH
 from ae_demo.ui.worker_pool import (
@@ -182,11 +183,15 @@ def test_worker_count_from_environment(monkeypatch, value, expected):
     assert workers_from_environment() == expected
 
 
-@pytest.mark.parametrize(("cores", "expected"), [(None, 1), (1, 1), (2, 1), (3, 2), (16, 2)])
+@pytest.mark.parametrize(("cores", "expected"), [(1, 1), (2, 1), (3, 2), (16, 2)])
 def test_default_worker_count_leaves_a_core(monkeypatch, cores, expected):
     monkeypatch.delenv(WORKERS_VARIABLE, raising=False)
-    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(worker_pool, "available_cores", lambda: cores)
     assert workers_from_environment() == expected
+
+
+def test_available_cores_counts_this_process():
+    assert 1 <= worker_pool.available_cores() <= (os.cpu_count() or 1)
 
 
 def test_worker_count_must_be_a_number(monkeypatch):

@@ -43,9 +43,16 @@ READY_MESSAGE = "worker processes ready"  # logged once the workers run events, 
 ERROR_FIELDS = ("message", "duration", "visible", "title", "print_exception")
 
 
+def available_cores() -> int:
+    """Return the number of cores this process may run on (its CPU affinity where the system reports one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def default_workers() -> int:
-    """Return the number of worker processes for this machine when AE_DEMO_WORKERS is unset: cores minus one, 1 to 2."""
-    return max(1, min((os.cpu_count() or 1) - 1, MAX_DEFAULT_WORKERS))
+    """Return the number of worker processes when AE_DEMO_WORKERS is unset: the cores minus one, from 1 to 2."""
+    return max(1, min(available_cores() - 1, MAX_DEFAULT_WORKERS))
 
 
 def workers_from_environment() -> int:
