@@ -785,7 +785,7 @@ def main(argv: list[str] | None = None) -> int:
 
             results["workers"] = workers_from_environment()
             results["workers_ready_s"] = cold_start + wait_for_workers(server, log)
-            print(f"worker processes answering {results['workers_ready_s']:.2f} s after the start")
+            print(f"worker processes ready {results['workers_ready_s']:.2f} s after the start")
             print("the page decoding latent slider moves in Chromium")
             results["browser_decode_ms"] = measure_browser_decode(url, BROWSER_DECODE_REPEATS)
             print("one API client decoding latent vectors on the server")
@@ -917,6 +917,9 @@ def estimate_capacity(results: dict) -> dict:
 def within_target_sentence(results: dict, largest: int) -> str:
     """Say which measured class size stayed within the p95 target, or that none did."""
     sizes = " and ".join(sorted(results["concurrent"], key=int))
+    runs = results["concurrent"].values()
+    if all(run["all"]["p95"] <= TARGET_P95_MS and run["errors"] == 0 for run in runs):
+        return f"Every measured run ({sizes} students) had a p95 within {TARGET_P95_MS} ms and no errors."
     if largest:
         return (
             f"Of the measured runs ({sizes} students), the {largest}-student run had a p95 within {TARGET_P95_MS} ms."
@@ -1124,10 +1127,10 @@ def benchmark_markdown(results: dict, tuning: list[dict] | None = None) -> str:
         "",
         f"Resident memory of the server and its {workers} worker process{'es' if workers != 1 else ''}: "
         f"{memory['before']:.0f} MB before and {memory['after']:.0f} MB after {memory['events']:,} events "
-        f"({memory['growth_percent']:+.1f} %, {memory['errors']} errors). Each worker holds its own copy of the "
+        f"({memory['growth_percent']:+.1f} %, {memory['errors']} errors). Each worker loads its own copy of the "
         "models and libraries. Cold start, from process start to the first served page: "
-        f"{results['cold_start_s']:.2f} s. The workers answered {results['workers_ready_s']:.2f} s after the "
-        "start; until then the serving process ran the events itself.",
+        f"{results['cold_start_s']:.2f} s. The workers were ready {results['workers_ready_s']:.2f} s after the "
+        "start, and until then the serving process ran the events itself.",
         "",
         "## Beyond one machine",
         "",

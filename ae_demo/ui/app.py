@@ -158,7 +158,7 @@ def build_demo(
     unusual_indices = handlers.sample_indices("unusual")
 
     def event(name: str, outputs: list[gr.components.Component]) -> Callable:
-        """The function for event ``name``: run in the pool's workers when there is a pool, postprocessed."""
+        """Return the function for event ``name``, run in the pool's workers when there is a pool, postprocessed."""
         handler = pool.offload(name, events[name], outputs) if pool else events[name]
         return postprocessed(handler, outputs)
 
@@ -489,9 +489,9 @@ def build_demo(
             **ready,
         )
 
-    # NOTE: 50 students working at once miss the 250 ms p95 target (reports/benchmark.md). The
-    # server is one Python process near one busy core, most of it the app's own work per event
-    # (models, metrics, PNGs), so more students need more processes (replicas) or a faster core.
+    # NOTE: students who act in the same instant, as when a whole class draws at once, wait for the
+    # events queued before theirs. In reports/benchmark.md, 50 such students saw a p95 above 250 ms
+    # ("starting together"), while 50 students acting at random moments saw 57 ms.
     for name, value in QUEUE_ANALYTICS_SETTINGS.items():
         os.environ.setdefault(name, value)  # read when the queue below is created
     demo.queue(**QUEUE_SETTINGS)
