@@ -21,11 +21,14 @@ CLEANUP = (1, 2)  # delete uploads older than 2 s, checking every second
 
 
 @pytest.fixture(scope="module")
-def soak_demo(lab):
-    """A server of its own, whose cache cleanup deletes uploads older than 2 s."""
+def soak_demo(lab, handler_pool):
+    """A server of its own whose handlers run in a worker process, as app.py runs them.
+
+    Its cache cleanup deletes uploads older than 2 s.
+    """
     from ae_demo.ui import build_demo, launch_options
 
-    demo = build_demo(lab, cache_cleanup=CLEANUP)
+    demo = build_demo(lab, cache_cleanup=CLEANUP, pool=handler_pool)
     demo.launch(server_name="127.0.0.1", prevent_thread_lock=True, quiet=True, **launch_options())
     yield demo
     demo.close()
@@ -47,7 +50,8 @@ def cached_outputs(demo) -> set[str]:
     return {file for file in recorded if Path(file).exists()}
 
 
-def test_concurrent_valid_and_bad_requests(soak_url, lab, tmp_path):
+def test_concurrent_valid_and_bad_requests(soak_url, lab, handler_pool, tmp_path):
+    events_before = handler_pool.events_run
     corrupt = tmp_path / "corrupt.png"
     corrupt.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     text = tmp_path / "notes.png"
@@ -94,6 +98,7 @@ def test_concurrent_valid_and_bad_requests(soak_url, lab, tmp_path):
 
     assert not failures, failures[:5]
     assert len(rejected) == 2 * CLIENTS * ROUNDS
+    assert handler_pool.events_run - events_before >= 4 * CLIENTS * ROUNDS, "every event ran in the worker"
     check = Client(soak_url, verbose=False)
     assert check.predict(0, api_name="/sample"), "the server must still answer"
     check.close()
