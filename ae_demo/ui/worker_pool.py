@@ -243,7 +243,8 @@ class HandlerPool:
             )
             self._restart(executor)
             return None
-        self.events_run += 1
+        with self._lock:
+            self.events_run += 1
         if status == "error":
             raise gr.Error(**result)
         return result
