@@ -7,17 +7,33 @@ them in the serving process).
 """
 
 import logging
+import signal
 
 import torch
 
+from ae_demo import LOG_FORMAT
 from ae_demo.preprocess import image_functions
 from ae_demo.ui import build_demo, launch_options
 from ae_demo.ui.worker_pool import HandlerPool, workers_from_environment
 
+
+def stop(signal_number: int, frame: object) -> None:
+    """Exit on a signal, running the clean-up of the code that is interrupted."""
+    raise SystemExit(0)
+
+
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # Gradio's own start-up requests to this server
     torch.set_num_threads(1)  # one 28×28 digit per event: more threads only add overhead
-    workers = workers_from_environment()
+    try:
+        workers = workers_from_environment()
+    except ValueError as error:
+        raise SystemExit(f"error: {error}") from None
+    where = f"{workers} worker process{'es' if workers > 1 else ''}" if workers else "the serving process"
+    logging.getLogger("app").info("event handlers run in %s", where)
+    # SIGTERM (kill, a Space restarting) exits through the `finally` below, which stops the workers.
+    signal.signal(signal.SIGTERM, stop)
     pool = HandlerPool(workers) if workers else None
     demo = build_demo(pool=pool)
     demo.launch(prevent_thread_lock=True, **launch_options())

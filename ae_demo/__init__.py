@@ -14,3 +14,4 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
 WEIGHTS_DIR = REPO_DIR / "weights"
 ASSETS_DIR = REPO_DIR / "assets"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # app.py's and its worker processes' log lines

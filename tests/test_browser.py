@@ -225,6 +225,8 @@ def test_latent_sliders_decode_in_browser(browser, server_url, lab):
     try:
         page.get_by_role("tab", name="Latent explorer").click()
         page.wait_for_function("() => window.aeDemoDecoder !== undefined")
+        # A slider's own reset would set the test-set mean without redrawing; the Reset button redraws.
+        assert page.locator("#z1 button").count() == 0
         requests = []
         page.on("request", lambda request: requests.append(request.url))
         decoded = image_source(page, "#decoded")

@@ -153,7 +153,8 @@ def test_stopped_worker_is_replaced(lab, samples):
         pool.close()
 
 
-def test_workers_stop_with_a_killed_server(tmp_path):
+@pytest.mark.parametrize("stop_signal", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_stop_with_the_server(tmp_path, stop_signal):
     port = free_port()
     log = tmp_path / "server.log"
     env = {**os.environ, "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port), WORKERS_VARIABLE: "1"}
@@ -171,10 +172,15 @@ def test_workers_stop_with_a_killed_server(tmp_path):
         children = psutil.Process(server.pid).children(recursive=True)
         assert children, "app.py started no worker process"
     finally:
-        server.kill()  # no chance to stop its workers itself
-        server.wait(timeout=30)
+        server.send_signal(stop_signal)  # SIGKILL leaves the server no chance to stop its workers itself
+        server.wait(timeout=60)
     _, alive = psutil.wait_procs(children, timeout=30)
     assert not alive, f"worker processes outlived the server: {alive}"
+    if stop_signal == signal.SIGTERM:
+        output = log.read_text()
+        assert server.returncode == 0, output[-2000:]
+        assert "worker processes stopped" in output
+        assert "leaked semaphore" not in output
 
 
 @pytest.mark.parametrize(("value", "expected"), [("0", 0), ("2", 2), (" 3 ", 3)])

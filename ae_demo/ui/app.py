@@ -304,6 +304,9 @@ def build_demo(
                                             step=10**-LATENT_DECIMALS,
                                             label=f"z{index + 1}",
                                             elem_id=f"z{index + 1}",
+                                            # A slider's own reset would go to the test-set mean without
+                                            # redrawing; the Reset button below returns to the digit's encoding.
+                                            buttons=[],
                                         )
                     with gr.Column(scale=1, min_width=240):
                         decoded_image = _digit_image("decoded_label", "decoded")
@@ -364,6 +367,9 @@ def build_demo(
                 event(name, new_digit),
                 view_settings,
                 new_digit,
+                # NOTE: clicks while a thumbnail's event runs are dropped ("once", the default), so quick
+                # clicks can leave an earlier digit shown. "always_last" is no cure in Gradio 6.31: its
+                # repeated event carries the selection data of an earlier click.
                 api_visibility="private",
                 **quiet,
                 **ready,

@@ -112,9 +112,10 @@ def encoded(kind: str, value: Any) -> Any:
 _worker_events: dict[str, Callable[..., Any]] = {}
 
 
-def _start_worker() -> None:
+def _start_worker(log_level: int) -> None:
     import torch
 
+    from ae_demo import LOG_FORMAT
     from ae_demo.lab import Lab
     from ae_demo.preprocess import image_functions
     from ae_demo.samples import load_manifest
@@ -122,6 +123,7 @@ def _start_worker() -> None:
 
     # Ctrl+C reaches the whole process group: the serving process handles it and stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logging.basicConfig(level=log_level, format=LOG_FORMAT)  # the handlers' log lines, such as rejected uploads
     torch.set_num_threads(1)  # one 28×28 digit per event: more threads only add overhead
     _worker_events.update(Handlers(Lab.load(), load_manifest()).events())
     image_functions()  # import torchvision now, before the first drawing or upload needs it
@@ -177,7 +179,10 @@ class HandlerPool:
                 return
             # spawn, not fork: the serving process already runs threads, which a fork would copy broken.
             executor = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(logging.getLogger().getEffectiveLevel(),),
             )
             self._executor = executor
         started = time.perf_counter()
@@ -238,7 +243,8 @@ class HandlerPool:
             status, result = executor.submit(_run_event, name, args, kwargs, kinds).result()
         except BrokenProcessPool:
             logger.error(
-                "a worker process stopped, so %d new workers start and events run in the serving process meanwhile",
+                "a worker process stopped, so new worker processes (%d) start and events run in the serving "
+                "process meanwhile",
                 self.workers,
             )
             self._restart(executor)
