@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
+import gradio as gr
 import httpx
 import numpy as np
 import pytest
@@ -241,3 +244,44 @@ def test_app_starts_without_torchvision():
     code = "import sys, app; import ae_demo.ui; print('torchvision' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_DIR, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_newest_event_wins_per_session():
+    from ae_demo.ui.app import NewestEvent
+
+    newest = NewestEvent()
+    older_may_end = threading.Event()
+    newer_started = threading.Event()
+
+    def load(index: int, request: gr.Request) -> int:
+        if index == 1:
+            newer_started.wait(timeout=10)  # the older click ends after the newer one began
+        else:
+            newer_started.set()
+            older_may_end.wait(timeout=10)
+        return index
+
+    wrapped = newest.wrap(load)
+    results = {}
+
+    def click(index: int, session: str) -> None:
+        try:
+            results[(index, session)] = wrapped(index, gr.Request(session_hash=session))
+        except gr.Error as error:
+            results[(index, session)] = error
+
+    older = threading.Thread(target=click, args=(1, "a"))
+    older.start()
+    time.sleep(0.2)  # the older click's event starts first
+    newer = threading.Thread(target=click, args=(2, "a"))
+    newer.start()
+    time.sleep(0.2)
+    older_may_end.set()
+    older.join(timeout=10)
+    newer.join(timeout=10)
+
+    assert results[(2, "a")] == 2
+    assert isinstance(results[(1, "a")], gr.Error), "the older click must not replace the newer one's digit"
+    assert results[(1, "a")].visible is False
+    assert wrapped(3, gr.Request(session_hash="b")) == 3, "another session is not affected"
+    assert wrapped(4, None) == 4, "a call without a request runs as it is"

@@ -19,7 +19,7 @@ import torch
 from ae_demo import render
 from ae_demo.bench import CHROMIUM_ARGS, chromium_path
 from ae_demo.ui.app import LATENT_DECODER_JS
-from ae_demo.ui.inline_image import decode_data_url
+from ae_demo.ui.inline_image import decode_data_url, png_data_url
 from ae_demo.ui.translations import ZH
 from ae_demo.web_decoder import decoder_program
 
@@ -392,5 +392,26 @@ def test_phone_screen_fits_views(browser, server_url):
                 selector,
             )
             assert scroll_width <= client_width, f"{selector} scrolls sideways on a phone"
+    finally:
+        context.close()
+
+
+def test_quick_sample_clicks_show_last(browser, app_url, samples):
+    mnist = [sample for sample in samples if sample.group == "mnist"]
+    context, page = open_app(browser, app_url, "en-US")
+    try:
+        # The costliest view is open, so each click's event takes longest.
+        page.get_by_role("tab", name="Bottleneck size").click()
+        page.locator("#bottleneck-autoencoder img").nth(5).wait_for()
+        for clicks in ([3, 9, 14, 22, 30], [5, 11, 2, 17, 26], [8, 33, 1, 19, 7], [12, 4, 28, 15, 36]):
+            for position in clicks:  # as fast as Playwright clicks, with no pause
+                page.locator("#mnist-gallery").get_by_role("button", name=f"Thumbnail {position} of 40").click()
+            last = png_data_url(render.display_digit(mnist[clicks[-1] - 1].load()))
+            page.wait_for_function(
+                "(expected) => document.querySelector('#model-input img')?.getAttribute('src') === expected",
+                arg=last,
+            )
+            page.wait_for_timeout(1500)  # events still running must not replace the last digit
+            assert image_source(page, "#model-input") == last, f"clicks {clicks}: an earlier digit is shown"
     finally:
         context.close()

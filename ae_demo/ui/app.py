@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -90,6 +93,47 @@ def postprocessed(fn: Callable, outputs: list[gr.components.Component]) -> Calla
         return [_ready_to_send(component, value) for component, value in zip(outputs, values, strict=True)]
 
     return handler
+
+
+class NewestEvent:
+    """Per session, the number of the newest event of a kind, so that an older one that ends later changes nothing.
+
+    Thumbnail clicks each send an event (trigger mode "multiple"), and with several running at
+    once the last to end would otherwise set the digit, not the last clicked.
+    """
+
+    def __init__(self, max_sessions: int = 10_000) -> None:
+        self.max_sessions = max_sessions
+        self._newest: OrderedDict[str, int] = OrderedDict()
+        self._numbers = itertools.count()
+        self._lock = threading.Lock()
+
+    def wrap(self, fn: Callable) -> Callable:
+        """Wrap ``fn``, which takes a ``gr.Request``, so that it fails without a message if a newer call started."""
+
+        @functools.wraps(fn)
+        def newest_only(*args: object, **kwargs: object) -> object:
+            request = next((value for value in (*args, *kwargs.values()) if isinstance(value, gr.Request)), None)
+            session = getattr(request, "session_hash", None)
+            if session is None:
+                return fn(*args, **kwargs)
+            with self._lock:
+                number = next(self._numbers)
+                self._newest[session] = number
+                self._newest.move_to_end(session)
+                if len(self._newest) > self.max_sessions:
+                    self._newest.popitem(last=False)
+
+            values = fn(*args, **kwargs)
+
+            with self._lock:
+                superseded = self._newest.get(session, number) != number
+            if superseded:
+                # An invisible error leaves every output as the newer event sets it.
+                raise gr.Error("superseded by a newer click", visible=False, print_exception=False)
+            return values
+
+        return newest_only
 
 
 def _ready_to_send(component: gr.components.Component, value: object) -> object:
@@ -362,14 +406,16 @@ def build_demo(
         quiet = {"show_progress": "hidden"}
         ready = {"postprocess": False}  # with handlers wrapped by postprocessed()
 
+        # Every thumbnail click sends its event: the default trigger mode, "once", drops clicks while
+        # one runs, and "always_last" repeats an earlier click's selection data in Gradio 6.31. The
+        # newest click per session wins, whichever event ends last.
+        newest_click = NewestEvent()
         for gallery, name in ((mnist_gallery, "select_mnist"), (unusual_gallery, "select_unusual")):
             gallery.select(
-                event(name, new_digit),
+                newest_click.wrap(event(name, new_digit)),
                 view_settings,
                 new_digit,
-                # NOTE: clicks while a thumbnail's event runs are dropped ("once", the default), so quick
-                # clicks can leave an earlier digit shown. "always_last" is no cure in Gradio 6.31: its
-                # repeated event carries the selection data of an earlier click.
+                trigger_mode="multiple",
                 api_visibility="private",
                 **quiet,
                 **ready,
