@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 WORKERS_VARIABLE = "AE_DEMO_WORKERS"  # environment variable: the number of worker processes, 0 for none
 # By default one core stays for the serving process, and at most two workers start, because each
-# loads its own copy of the models and libraries (about 0.7 GB resident in one reading with torch 2.14).
+# loads its own copy of the models and libraries (reports/benchmark.md gives the memory of the app).
 MAX_DEFAULT_WORKERS = 2
 READY_MESSAGE = "worker processes ready"  # logged once the workers run events, and the benchmark waits for it
 # Fields of gr.Error, sent back from a worker so that the serving process raises the same error.
